@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run dev [-- wrangler dev flags]`: local D1 migrated, dev secrets in place, then wrangler dev
+// on http://127.0.0.1:8787 (override with `-- --port N`). Nothing here reaches Cloudflare.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+
+if (!existsSync(join(root, ".dev.vars"))) {
+	copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
+	console.log("dev: created .dev.vars from .dev.vars.example (dev-only keys; edit it to use your own)");
+}
+
+function run(args) {
+	const result = spawnSync(process.execPath, [wrangler, ...args], { cwd: root, env, stdio: "inherit" });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run(["d1", "migrations", "apply", "HISTORY", "--local"]);
+run(["dev", ...process.argv.slice(2)]);

@@ -1,0 +1,59 @@
+/**
+ * The ingress audit trail. Every request leaves a receipt, written to D1 after the answer.
+ * Receipts are buffered per isolate and written together at most every FLUSH_DELAY_MS, and
+ * rejections beyond REJECTIONS_PER_MINUTE per isolate are folded into one `suppressed` row
+ * per reason and flush, so a flood of bad requests cannot become a flood of D1 writes.
+ */
+import { insertReceipts, type ReceiptRow } from "../storage/receipts";
+
+export const FLUSH_DELAY_MS = 250;
+export const REJECTIONS_PER_MINUTE = 60;
+
+export type Receipt = Omit<ReceiptRow, "id" | "count">;
+
+let pending: ReceiptRow[] = [];
+let suppressed = new Map<string, number>();
+let windowStartedAt = 0;
+let rejectionsInWindow = 0;
+let flushing: Promise<void> | null = null;
+
+/** Returns the promise of the flush that will write this receipt, for `waitUntil`. */
+export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
+	if (receipt.outcome === "rejected" && !withinRejectionBudget()) {
+		const reason = receipt.reason ?? "unknown";
+		suppressed.set(reason, (suppressed.get(reason) ?? 0) + 1);
+	} else {
+		pending.push(receipt);
+	}
+	flushing ??= flushSoon(db);
+	return flushing;
+}
+
+function withinRejectionBudget(): boolean {
+	const now = Date.now();
+	if (now - windowStartedAt >= 60_000) {
+		windowStartedAt = now;
+		rejectionsInWindow = 0;
+	}
+	rejectionsInWindow++;
+	return rejectionsInWindow <= REJECTIONS_PER_MINUTE;
+}
+
+async function flushSoon(db: D1Database): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
+	flushing = null;
+	const rows = pending;
+	const folded = suppressed;
+	pending = [];
+	suppressed = new Map();
+	const at = new Date().toISOString();
+	for (const [reason, count] of folded) {
+		rows.push({ received_at: at, outcome: "suppressed", reason, body_size: 0, count });
+	}
+	try {
+		await insertReceipts(db, rows);
+	} catch (err) {
+		// The audit trail is best effort: the events themselves are already durable.
+		console.error(JSON.stringify({ level: "error", message: "receipts not written", count: rows.length, error: String(err) }));
+	}
+}

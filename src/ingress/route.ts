@@ -1,0 +1,103 @@
+/**
+ * POST /webhooks/qitech: bound the body, check the caller, verify the signature, parse and
+ * classify the event, and hand it to its entity's ledger. A 200 means the event is durable.
+ */
+import { Hono } from "hono";
+import { classify, sha256Hex } from "../catalog/event";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import type { Verdict } from "../ledger/records";
+import { checkAllowedIp } from "./allowed-ips";
+import { readBody, refuseDeclaredOversize } from "./body";
+import { keepReceipt, type Receipt } from "./receipts";
+import { signatureConfig } from "./signature/config";
+import { type Verified, verifySignature } from "./signature/verify";
+
+export const WEBHOOK_PATH = "/webhooks/qitech";
+
+interface Trace {
+	receipt: Receipt;
+	verdict?: Verdict;
+}
+
+type IngressEnv = { Bindings: Env; Variables: { trace: Trace } };
+
+export const ingress = new Hono<IngressEnv>();
+
+ingress.use(WEBHOOK_PATH, async (c, next) => {
+	const started = Date.now();
+	const receipt: Receipt = {
+		received_at: new Date(started).toISOString(),
+		outcome: "rejected",
+		body_size: Number(c.req.header("content-length") ?? 0),
+		client_ip: c.req.header("cf-connecting-ip") ?? null,
+	};
+	c.set("trace", { receipt });
+	await next();
+	const { verdict } = c.get("trace");
+	if (verdict) {
+		Object.assign(receipt, { outcome: verdict.result, event_id: verdict.event_id, entity: verdict.entity, reason: null });
+	} else {
+		receipt.reason = c.error instanceof ApiError ? c.error.code : "internal";
+	}
+	c.executionCtx.waitUntil(keepReceipt(c.env.HISTORY, receipt));
+	console.log(
+		JSON.stringify({
+			route: WEBHOOK_PATH,
+			request_id: c.req.header("cf-ray") ?? null,
+			status: c.res.status,
+			outcome: receipt.outcome,
+			reason: receipt.reason ?? null,
+			entity: receipt.entity ?? null,
+			event_id: receipt.event_id ?? null,
+			latency_ms: Date.now() - started,
+		}),
+	);
+});
+
+ingress.post(WEBHOOK_PATH, async (c) => {
+	const { receipt } = c.get("trace");
+	refuseDeclaredOversize(c.req.raw);
+	checkAllowedIp(c.env.QITECH_ALLOWED_IPS, receipt.client_ip ?? null);
+	const body = await readBody(c.req.raw);
+	receipt.body_size = body.byteLength;
+	receipt.body_sha256 = await sha256Hex(body);
+
+	const text = new TextDecoder().decode(body);
+	const url = new URL(c.req.url);
+	const verified: Verified = await verifySignature(
+		c.req.raw.headers,
+		{ method: c.req.method, path: url.pathname, url: c.req.url, body, text },
+		await signatureConfig(c.env),
+	);
+	receipt.signature_scheme = verified.scheme;
+
+	const parsed = await classify(parseJson(text), body);
+	if (!parsed.ok) throw new ApiError("invalid_payload", "the body is not a QI Tech webhook envelope", parsed.issues);
+	const { event } = parsed;
+
+	const ledger = c.env.ENTITY_LEDGER.get(c.env.ENTITY_LEDGER.idFromName(event.entity));
+	let verdict: Verdict;
+	try {
+		verdict = await ledger.record({
+			...event,
+			signature_scheme: verified.scheme,
+			binding: verified.binding,
+			received_at: receipt.received_at,
+			payload: text,
+		});
+	} catch (err) {
+		console.error(JSON.stringify({ level: "error", message: "ledger unavailable", entity: event.entity, error: String(err) }));
+		throw new ApiError("unavailable", "the event could not be recorded; retry later", undefined, { "Retry-After": "1" });
+	}
+	c.get("trace").verdict = verdict;
+	return c.json(verdict, 200);
+});
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new ApiError("invalid_json", "the body is not valid JSON");
+	}
+}

@@ -1,0 +1,139 @@
+/**
+ * One Durable Object per entity (`kind:key`). It deduplicates, orders and records each event
+ * with the entity's new state and an outbox entry in one storage transaction, answers, and
+ * then drains the outbox to the Queue from its alarm, retrying with backoff.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { AnyKind } from "../catalog/catalog";
+import { judge, type Moment } from "../catalog/ordering";
+import type { Env } from "../env";
+import { notificationsOf } from "./outbox";
+import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "./records";
+import { createTables, insertEvent, readEntity, readHistory, writeEntity } from "./tables";
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export class EntityLedger extends DurableObject<Env> {
+	/** Where notifications go. A field, so a test can wrap the real Queue to inject a fault. */
+	notifications: Queue<EventNotification>;
+	private readonly sql: SqlStorage;
+	private entity: EntityState | null;
+	private alarmScheduled = false;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.notifications = env.EVENTS_QUEUE;
+		this.sql = ctx.storage.sql;
+		createTables(this.sql);
+		this.entity = readEntity(this.sql);
+		ctx.blockConcurrencyWhile(async () => {
+			this.alarmScheduled = (await ctx.storage.getAlarm()) !== null;
+			if (!this.alarmScheduled && this.outboxSize() > 0) this.scheduleDrain(0);
+		});
+	}
+
+	/** Deduplicate, order and record one event; durable when this returns. */
+	record(event: IncomingEvent): Verdict {
+		const entity = this.entity;
+		const seen = this.sql.exec("SELECT 1 FROM events WHERE event_id = ?", event.event_id).toArray().length > 0;
+		if (seen) return this.verdict("duplicate", event);
+
+		const current: Moment | null = entity ? { at: Date.parse(entity.occurred_at), status: entity.status } : null;
+		const { applied, anomaly } = judge(event.kind as AnyKind, current, {
+			at: Date.parse(event.occurred_at),
+			status: event.status,
+		});
+		const recorded: RecordedEvent = {
+			event_id: event.event_id,
+			type: event.type,
+			kind: event.kind,
+			key: event.key,
+			status: event.status,
+			previous_status: entity?.status ?? null,
+			occurred_at: event.occurred_at,
+			received_at: event.received_at,
+			result: applied ? "accepted" : "stale",
+			anomaly,
+			signature_scheme: event.signature_scheme,
+			binding: event.binding,
+		};
+		const next = applied ? this.advance(entity, event, anomaly) : entity;
+		this.ctx.storage.transactionSync(() => {
+			insertEvent(this.sql, recorded, event.payload);
+			if (next !== entity && next) writeEntity(this.sql, next);
+		});
+		this.entity = next;
+		if (!this.alarmScheduled) this.scheduleDrain(0);
+		return this.verdict(recorded.result, event);
+	}
+
+	/** The whole body of one recorded event, for notifications that travel by reference. */
+	payloadOf(eventId: string): string | null {
+		const row = this.sql.exec<{ payload: string }>("SELECT payload FROM events WHERE event_id = ?", eventId).toArray();
+		return row[0]?.payload ?? null;
+	}
+
+	/** The entity and its history in flow order: what a partner lookup shows. */
+	snapshot(): { entity: EntityState; history: RecordedEvent[] } | null {
+		if (!this.entity) return null;
+		return { entity: this.entity, history: readHistory(this.sql, this.entity.kind as AnyKind) };
+	}
+
+	override async alarm(): Promise<void> {
+		this.alarmScheduled = false;
+		await this.drain();
+	}
+
+	/** Send the outbox to the Queue, oldest first; on failure keep it and retry later. */
+	private async drain(): Promise<void> {
+		const entity = this.entity;
+		if (!entity) return;
+		for (;;) {
+			const rows = this.sql
+				.exec<{ event_id: string; attempts: number }>("SELECT event_id, attempts FROM outbox ORDER BY seq LIMIT 100")
+				.toArray();
+			if (rows.length === 0) return;
+			try {
+				for (const batch of notificationsOf(this.sql, rows, entity)) {
+					await this.notifications.sendBatch(batch.messages);
+					for (const id of batch.eventIds) this.sql.exec("DELETE FROM outbox WHERE event_id = ?", id);
+				}
+			} catch (err) {
+				const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+				this.sql.exec("UPDATE outbox SET attempts = attempts + 1");
+				const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
+				console.warn(
+					JSON.stringify({ level: "warn", message: "outbox send failed", entity: `${entity.kind}:${entity.key}`, attempts, retry_in_ms: Math.round(delay), error: String(err) }),
+				);
+				this.scheduleDrain(delay);
+				return;
+			}
+		}
+	}
+
+	private advance(entity: EntityState | null, event: IncomingEvent, anomaly: RecordedEvent["anomaly"]): EntityState {
+		return {
+			kind: event.kind,
+			key: event.key,
+			status: event.status,
+			occurred_at: event.occurred_at,
+			updated_at: event.received_at,
+			version: (entity?.version ?? 0) + 1,
+			related: { ...entity?.related, ...event.related },
+			anomalies: anomaly ? [...(entity?.anomalies ?? []), { event_id: event.event_id, anomaly }] : (entity?.anomalies ?? []),
+		};
+	}
+
+	private verdict(result: Verdict["result"], event: IncomingEvent): Verdict {
+		return { result, event_id: event.event_id, entity: event.entity, status: this.entity?.status ?? event.status };
+	}
+
+	private scheduleDrain(delayMs: number): void {
+		this.alarmScheduled = true;
+		void this.ctx.storage.setAlarm(Date.now() + delayMs);
+	}
+
+	private outboxSize(): number {
+		return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+	}
+}

@@ -1,0 +1,43 @@
+/** Turns outbox entries into Queue batches that respect the Queue's size limits. */
+import type { EntityState, EventNotification } from "./records";
+import { readRecords } from "./tables";
+
+/** Queue limits: 128 KB a message, 256 KB and 100 messages a batch. We stay below with room. */
+const INLINE_PAYLOAD_MAX_BYTES = 96_000;
+const BATCH_MAX_BYTES = 200_000;
+const BATCH_MAX_MESSAGES = 100;
+const ENVELOPE_BYTES = 2_000;
+
+export interface OutboxBatch {
+	eventIds: string[];
+	messages: MessageSendRequest<EventNotification>[];
+}
+
+export function notificationsOf(sql: SqlStorage, rows: { event_id: string }[], entity: EntityState): OutboxBatch[] {
+	const records = readRecords(sql, rows.map((r) => r.event_id));
+	const batches: OutboxBatch[] = [];
+	let current: OutboxBatch = { eventIds: [], messages: [] };
+	let bytes = 0;
+	for (const { event_id } of rows) {
+		const found = records.get(event_id);
+		if (!found) continue;
+		const size = serialisedSize(found.payload);
+		const inline = size <= INLINE_PAYLOAD_MAX_BYTES;
+		const messageBytes = ENVELOPE_BYTES + (inline ? size : 0);
+		if (current.messages.length === BATCH_MAX_MESSAGES || bytes + messageBytes > BATCH_MAX_BYTES) {
+			batches.push(current);
+			current = { eventIds: [], messages: [] };
+			bytes = 0;
+		}
+		current.eventIds.push(event_id);
+		current.messages.push({ body: { event: found.record, payload: inline ? found.payload : null, entity } });
+		bytes += messageBytes;
+	}
+	if (current.messages.length > 0) batches.push(current);
+	return batches;
+}
+
+/** Queue messages are V8-serialised: a string with any character past Latin-1 takes 2 bytes a char. */
+function serialisedSize(text: string): number {
+	return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
+}

@@ -1,0 +1,81 @@
+/** The D1 history: every event, every entity's latest state, their links, the ingress receipts. */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const events = sqliteTable(
+	"events",
+	{
+		event_id: text().primaryKey(),
+		type: text().notNull(),
+		entity_kind: text().notNull(),
+		entity_key: text().notNull(),
+		status: text().notNull(),
+		previous_status: text(),
+		occurred_at: text().notNull(),
+		received_at: text().notNull(),
+		result: text({ enum: ["accepted", "stale"] }).notNull(),
+		anomaly: text(),
+		signature_scheme: text().notNull(),
+		binding: text().notNull(),
+		/** The whole JSON body as received, byte for byte. */
+		payload: text().notNull(),
+	},
+	(t) => [
+		index("events_by_entity").on(t.entity_kind, t.entity_key, t.occurred_at),
+		index("events_by_type").on(t.type, t.received_at, t.event_id),
+		index("events_by_status").on(t.entity_kind, t.status, t.received_at, t.event_id),
+		index("events_by_received").on(t.received_at, t.event_id),
+	],
+);
+
+export const entities = sqliteTable(
+	"entities",
+	{
+		kind: text().notNull(),
+		key: text().notNull(),
+		status: text().notNull(),
+		occurred_at: text().notNull(),
+		updated_at: text().notNull(),
+		/** Bumped by the entity's ledger on every applied event: the newest write wins in D1. */
+		version: integer().notNull(),
+		/** JSON object: link name → key (assignment, fund_class, subscription, …). */
+		related: text().notNull(),
+		/** JSON array of `{event_id, anomaly}`. */
+		anomalies: text().notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.kind, t.key] }),
+		index("entities_by_status").on(t.kind, t.status, t.updated_at),
+		index("entities_by_updated").on(t.updated_at, t.kind, t.key),
+	],
+);
+
+/** One row per link of an entity, e.g. asset X belongs to `assignment:Y` and `fund_class:Z`. */
+export const entityLinks = sqliteTable(
+	"entity_links",
+	{
+		related: text().notNull(),
+		kind: text().notNull(),
+		key: text().notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.related, t.kind, t.key] }), index("entity_links_by_entity").on(t.kind, t.key)],
+);
+
+/** The ingress audit trail: one row per request, or one aggregated row per suppressed flood. */
+export const receipts = sqliteTable(
+	"receipts",
+	{
+		id: integer().primaryKey({ autoIncrement: true }),
+		received_at: text().notNull(),
+		outcome: text({ enum: ["accepted", "duplicate", "stale", "rejected", "suppressed"] }).notNull(),
+		reason: text(),
+		event_id: text(),
+		entity: text(),
+		body_sha256: text(),
+		body_size: integer().notNull(),
+		client_ip: text(),
+		signature_scheme: text(),
+		/** How many requests this row stands for (more than 1 only for `suppressed`). */
+		count: integer().notNull().default(1),
+	},
+	(t) => [index("receipts_by_time").on(t.received_at), index("receipts_by_outcome").on(t.outcome, t.received_at)],
+);

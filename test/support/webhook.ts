@@ -1,0 +1,66 @@
+/** Sends signed webhooks to the worker under test and reads back what it stored. */
+import { env, exports } from "cloudflare:workers";
+import { type ClaimShape, QitechSigner, type Scheme, type SignOptions } from "./qitech-signer";
+
+export const WEBHOOK_URL = "https://receiver.test/webhooks/qitech";
+
+export const signer = new QitechSigner(
+	{
+		hmacKey: env.QITECH_HMAC_KEYS?.split(",")[0] ?? "",
+		es512PrivateKey: env.DEV_QITECH_ES512_PRIVATE_KEY,
+		apiClientKey: env.QITECH_API_CLIENT_KEY,
+	},
+	async (bytes) =>
+		[...new Uint8Array(await crypto.subtle.digest("MD5", bytes))].map((b) => b.toString(16).padStart(2, "0")).join(""),
+);
+
+export interface DeliverOptions extends Partial<Omit<SignOptions, "url">> {
+	headers?: Record<string, string>;
+	shape?: ClaimShape;
+}
+
+export async function signedHeaders(body: string, options: DeliverOptions = {}): Promise<Record<string, string>> {
+	return signer.headers(body, { scheme: "hs256" as Scheme, url: WEBHOOK_URL, ...options });
+}
+
+/** POSTs a body signed under `scheme` (HS256 unless told) and returns the response. */
+export async function deliver(body: string, options: DeliverOptions = {}): Promise<Response> {
+	const headers = { "content-type": "application/json", ...(await signedHeaders(body, options)), ...options.headers };
+	return exports.default.fetch(WEBHOOK_URL, { method: "POST", body, headers });
+}
+
+export interface Answer {
+	result: "accepted" | "duplicate" | "stale";
+	event_id: string;
+	entity: string;
+	status: string;
+}
+
+export async function deliverOk(body: string, options: DeliverOptions = {}): Promise<Answer> {
+	const response = await deliver(body, options);
+	if (response.status !== 200) throw new Error(`expected 200, got ${response.status}: ${await response.text()}`);
+	return response.json();
+}
+
+export function ledgerOf(entity: string) {
+	return env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(entity));
+}
+
+/** Waits until the queue consumer has written every one of these events to D1. */
+export async function historyRows(eventIds: string[], timeoutMs = 15_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const placeholders = eventIds.map(() => "?").join(",");
+		const { results } = await env.HISTORY.prepare(`SELECT * FROM events WHERE event_id IN (${placeholders})`)
+			.bind(...eventIds)
+			.all<Record<string, string | null>>();
+		if (results.length >= eventIds.length || Date.now() > deadline) return results;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+export async function entityRow(kind: string, key: string) {
+	return env.HISTORY.prepare("SELECT * FROM entities WHERE kind = ? AND key = ?")
+		.bind(kind, key)
+		.first<{ status: string; version: number; related: string; anomalies: string }>();
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** The tests sign with the committed dev-only keys, whatever a developer's .dev.vars holds. */
+function devVars(file: string): Record<string, string> {
+	const vars: Record<string, string> = {};
+	for (const line of readFileSync(file, "utf8").split("\n")) {
+		const match = /^([A-Z0-9_]+)="(.*)"$/.exec(line.trim());
+		if (match) vars[match[1]] = match[2];
+	}
+	return vars;
+}
+
+export default defineConfig(async () => {
+	const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+	return {
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: "./wrangler.toml" },
+				miniflare: {
+					bindings: { ...devVars(".dev.vars.example"), TEST_MIGRATIONS: migrations },
+				},
+			}),
+		],
+		test: {
+			setupFiles: ["./test/apply-migrations.ts"],
+			testTimeout: 30_000,
+			silent: "passed-only",
+		},
+	};
+});
