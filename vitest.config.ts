@@ -21,6 +21,11 @@ export default defineConfig(async () => {
 				wrangler: { configPath: "./wrangler.toml" },
 				miniflare: {
 					bindings: { ...devVars(".dev.vars.example"), TEST_MIGRATIONS: migrations },
+					// Same consumers as wrangler.toml, with a shorter batch wait so tests run quickly.
+					queueConsumers: {
+						"qitech-events": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10, deadLetterQueue: "qitech-events-dlq" },
+						"qitech-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
+					},
 				},
 			}),
 		],

@@ -76,9 +76,9 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 	if (!parsed.ok) throw new ApiError("invalid_payload", "the body is not a QI Tech webhook envelope", parsed.issues);
 	const { event } = parsed;
 
-	const ledger = c.env.ENTITY_LEDGER.get(c.env.ENTITY_LEDGER.idFromName(event.entity));
 	let verdict: Verdict;
 	try {
+		const ledger = c.env.ENTITY_LEDGER.get(c.env.ENTITY_LEDGER.idFromName(event.entity));
 		verdict = await ledger.record({
 			...event,
 			signature_scheme: verified.scheme,

@@ -14,7 +14,7 @@ export const signer = new QitechSigner(
 		[...new Uint8Array(await crypto.subtle.digest("MD5", bytes))].map((b) => b.toString(16).padStart(2, "0")).join(""),
 );
 
-export interface DeliverOptions extends Partial<Omit<SignOptions, "url">> {
+export interface DeliverOptions extends Partial<SignOptions> {
 	headers?: Record<string, string>;
 	shape?: ClaimShape;
 }
@@ -25,8 +25,12 @@ export async function signedHeaders(body: string, options: DeliverOptions = {}):
 
 /** POSTs a body signed under `scheme` (HS256 unless told) and returns the response. */
 export async function deliver(body: string, options: DeliverOptions = {}): Promise<Response> {
-	const headers = { "content-type": "application/json", ...(await signedHeaders(body, options)), ...options.headers };
-	return exports.default.fetch(WEBHOOK_URL, { method: "POST", body, headers });
+	return post(body, { ...(await signedHeaders(body, options)), ...options.headers });
+}
+
+/** POSTs a body with exactly these headers (plus a JSON content type). */
+export function post(body: BodyInit | null, headers: Record<string, string> = {}, url = WEBHOOK_URL): Promise<Response> {
+	return exports.default.fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 }
 
 export interface Answer {

@@ -1,0 +1,64 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { REJECTIONS_PER_MINUTE } from "../../src/ingress/receipts";
+import { eventBody } from "../support/fixtures";
+import { signedHeaders, WEBHOOK_URL } from "../support/webhook";
+
+async function call(body: string, headers: Record<string, string>, ip: string) {
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(
+		new Request(WEBHOOK_URL, { method: "POST", body, headers: { ...headers, "cf-connecting-ip": ip } }),
+		env,
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return response;
+}
+
+type Receipt = { outcome: string; reason: string | null; event_id: string | null; body_sha256: string | null; body_size: number; count: number };
+
+async function receiptsFrom(ip: string) {
+	return (await env.HISTORY.prepare("SELECT * FROM receipts WHERE client_ip = ? ORDER BY id").bind(ip).all<Receipt>()).results;
+}
+
+describe("the ingress audit trail", () => {
+	it("leaves a receipt for an accepted event, a duplicate and a rejection, with digest and size but no body", async () => {
+		const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+		const body = eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
+		const headers = await signedHeaders(body);
+		const accepted = await (await call(body, headers, ip)).json<{ event_id: string }>();
+		await call(body, headers, ip);
+		await call(body, { Signature: "0".repeat(64) }, ip);
+		const receipts = await receiptsFrom(ip);
+		expect(receipts.map((r) => [r.outcome, r.reason])).toEqual([
+			["accepted", null],
+			["duplicate", null],
+			["rejected", "invalid_signature"],
+		]);
+		expect(receipts[0].event_id).toBe(accepted.event_id);
+		const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))]
+			.map((b) => b.toString(16).padStart(2, "0"))
+			.join("");
+		expect(receipts.every((r) => r.body_sha256 === digest && r.body_size === body.length)).toBe(true);
+		const columns = Object.keys(receipts[0]);
+		expect(columns).not.toContain("payload");
+	});
+
+	it("folds a flood of rejections into counted rows instead of one D1 row each", async () => {
+		const ip = "192.0.2.77";
+		const since = new Date().toISOString();
+		const flood = REJECTIONS_PER_MINUTE * 3;
+		await Promise.all(Array.from({ length: flood }, () => call("{}", { Signature: "0".repeat(64) }, ip)));
+		const detailed = (await receiptsFrom(ip)).length;
+		const folded = await env.HISTORY.prepare(
+			"SELECT count(*) AS rows_written, sum(count) AS requests FROM receipts WHERE outcome = 'suppressed' AND received_at >= ?",
+		)
+			.bind(since)
+			.first<{ rows_written: number; requests: number }>();
+		expect(detailed).toBeLessThanOrEqual(REJECTIONS_PER_MINUTE);
+		expect(detailed + (folded?.requests ?? 0)).toBe(flood);
+		expect(detailed + (folded?.rows_written ?? 0)).toBeLessThan(flood / 2);
+	});
+});

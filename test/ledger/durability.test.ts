@@ -1,0 +1,130 @@
+import { createExecutionContext, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { EntityLedger } from "../../src/ledger/entity-ledger";
+import type { EventNotification } from "../../src/ledger/records";
+import { FlakyQueue } from "../support/faults";
+import { eventBody } from "../support/fixtures";
+import { deliver, deliverOk, historyRows, ledgerOf, signedHeaders, WEBHOOK_URL } from "../support/webhook";
+
+/** Wraps the ledger's real Queue producer; returns the wrapper to read what went through. */
+async function flakyOutbox(entity: string, failures: number) {
+	const queue = await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+		const flaky = new FlakyQueue<EventNotification>(ledger.notifications, failures);
+		ledger.notifications = flaky;
+		return flaky;
+	});
+	return queue;
+}
+
+async function sentThrough(entity: string): Promise<string[]> {
+	return runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) =>
+		ledger.notifications instanceof FlakyQueue ? ledger.notifications.sent.map((n) => (n as EventNotification).event.event_id) : [],
+	);
+}
+
+async function eventRowCount(eventId: string): Promise<number> {
+	const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM events WHERE event_id = ?").bind(eventId).first<{ n: number }>();
+	return row?.n ?? 0;
+}
+
+describe("one event, one record", () => {
+	it("gives 50 concurrent identical deliveries one accepted and 49 duplicates, one D1 row and one Queue message", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		await flakyOutbox(entity, 0);
+		const body = eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" });
+		const headers = await signedHeaders(body);
+		const answers = await Promise.all(
+			Array.from({ length: 50 }, () => deliver(body, { headers }).then((r) => r.json<{ result: string; event_id: string }>())),
+		);
+		expect(answers.filter((a) => a.result === "accepted")).toHaveLength(1);
+		expect(answers.filter((a) => a.result === "duplicate")).toHaveLength(49);
+		const eventId = answers[0].event_id;
+		await historyRows([eventId]);
+		expect(await eventRowCount(eventId)).toBe(1);
+		expect(await sentThrough(entity)).toEqual([eventId]);
+	});
+
+	it("answers duplicate to a resend long after, and to a reformatted resend with extra fields", async () => {
+		const key = crypto.randomUUID();
+		const body = eventBody({ type: "trade_receivables.assignment_status_change", key, status: "pending_payment" });
+		const first = await deliverOk(body);
+		const reformatted = JSON.stringify({ ...JSON.parse(body), new_top_level_field: true }, null, 2);
+		const again = await deliverOk(reformatted, { scheme: "hmac" });
+		expect(first.result).toBe("accepted");
+		expect(again).toMatchObject({ result: "duplicate", event_id: first.event_id });
+	});
+});
+
+describe("durable before we answer", () => {
+	it("accepts a signed 250 KiB event and stores it in D1 byte for byte", async () => {
+		const key = crypto.randomUUID();
+		// Non-ASCII text doubles the in-memory size of a string: the worst case for the Queue's 128 KB.
+		const filler = "Operação de crédito — São Paulo ".repeat(6000);
+		let body = eventBody({ type: "trade_receivables.asset_creation", key, status: "pending_eligibility", extra: { notes: filler } });
+		body = body.slice(0, -1) + " ".repeat(250 * 1024 - new TextEncoder().encode(body).length) + body.slice(-1);
+		expect(new TextEncoder().encode(body).length).toBe(250 * 1024);
+		const answer = await deliverOk(body, { scheme: "hmac" });
+		expect(answer.result).toBe("accepted");
+		const [row] = await historyRows([answer.event_id]);
+		expect(row.payload).toBe(body);
+	});
+
+	it("answers 200 while the Queue is down, and delivers every event to D1 exactly once when it recovers", async () => {
+		const key = crypto.randomUUID();
+		const entity = `asset:${key}`;
+		const queue = await flakyOutbox(entity, 3);
+		const statuses = ["pending_eligibility", "pending_documentation", "pre_approved", "pending_formalization", "completed"];
+		const answers = [];
+		for (const [i, status] of statuses.entries()) {
+			const type = i === 0 ? "trade_receivables.asset_creation" : "trade_receivables.asset_status_change";
+			answers.push(await deliverOk(eventBody({ type, key, status, at: `2024-04-23T15:08:3${i}Z` })));
+		}
+		expect(answers.map((a) => a.result)).toEqual(statuses.map(() => "accepted"));
+		// Drive the outbox's alarm through the outage instead of waiting out the backoff.
+		for (let i = 0; i < 10 && queue.sent.length < statuses.length; i++) await runDurableObjectAlarm(ledgerOf(entity));
+		expect(queue.calls).toBeGreaterThan(3);
+		const ids = answers.map((a) => a.event_id);
+		expect(await sentThrough(entity)).toEqual(ids);
+		expect(await historyRows(ids)).toHaveLength(ids.length);
+		for (const id of ids) expect(await eventRowCount(id)).toBe(1);
+	});
+
+	it("keeps the entity's state and memory of events when its object is evicted mid-flow", async () => {
+		const key = crypto.randomUUID();
+		const entity = `operation:${key}`;
+		const type = "commercial_paper.operation_status_change";
+		const first = await deliverOk(eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }));
+		await evictDurableObject(ledgerOf(entity));
+		const resend = await deliverOk(eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }));
+		expect(resend).toMatchObject({ result: "duplicate", event_id: first.event_id });
+		await deliverOk(eventBody({ type, key, status: "waiting_signature", at: "2025-07-30T15:45:00Z" }));
+		await evictDurableObject(ledgerOf(entity));
+		const last = await deliverOk(eventBody({ type, key, status: "issued", at: "2025-07-30T15:45:00Z" }));
+		expect(last.status).toBe("issued");
+		const snapshot = await ledgerOf(entity).snapshot();
+		expect(snapshot?.history.map((e) => e.status)).toEqual(["pending_signature_submission", "waiting_signature", "issued"]);
+		expect(snapshot?.entity.version).toBe(3);
+	});
+
+	it("answers 503 unavailable, never 2xx, when the entity's ledger cannot record the event", async () => {
+		const { default: worker } = await import("../../src/index");
+		const body = eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
+		const headers = { ...(await signedHeaders(body)), "content-type": "application/json" };
+		const brokenLedgers: typeof env.ENTITY_LEDGER = Object.assign(Object.create(env.ENTITY_LEDGER), {
+			idFromName: (name: string) => env.ENTITY_LEDGER.idFromName(name),
+			get: () => {
+				throw new Error("injected fault: Durable Object overloaded");
+			},
+		});
+		const response = await worker.fetch(
+			new Request(WEBHOOK_URL, { method: "POST", body, headers }),
+			{ ...env, ENTITY_LEDGER: brokenLedgers },
+			createExecutionContext(),
+		);
+		expect(response.status).toBe(503);
+		expect(response.headers.get("retry-after")).toBe("1");
+		expect(await response.json()).toMatchObject({ error: { code: "unavailable" } });
+	});
+});

@@ -1,0 +1,40 @@
+/** Faults injected by wrapping real bindings: the real Queue still does the work once it "recovers". */
+
+export class FlakyQueue<Body> implements Queue<Body> {
+	/** Messages the real queue accepted through this wrapper. */
+	sent: Body[] = [];
+	calls = 0;
+
+	constructor(
+		private readonly real: Queue<Body>,
+		/** How many sendBatch/send calls fail before the queue "recovers". */
+		private failuresLeft = 0,
+	) {}
+
+	metrics() {
+		return this.real.metrics();
+	}
+
+	async send(message: Body, options?: QueueSendOptions) {
+		this.fail();
+		const result = await this.real.send(message, options);
+		this.sent.push(message);
+		return result;
+	}
+
+	async sendBatch(messages: Iterable<MessageSendRequest<Body>>, options?: QueueSendBatchOptions) {
+		this.fail();
+		const list = [...messages];
+		const result = await this.real.sendBatch(list, options);
+		this.sent.push(...list.map((m) => m.body));
+		return result;
+	}
+
+	private fail() {
+		this.calls++;
+		if (this.failuresLeft > 0) {
+			this.failuresLeft--;
+			throw new Error("injected fault: queue unavailable");
+		}
+	}
+}
