@@ -11,6 +11,14 @@ export interface Env extends SignatureEnv {
 	EVENTS_QUEUE: Queue<EventNotification>;
 	/** Comma-separated IPs or IPv4 CIDR ranges; when set, other callers get 403. */
 	QITECH_ALLOWED_IPS?: string;
+	/** Partner API keys, comma-separated; an entry `sha256:<hex>` stores the key's digest instead. */
+	PARTNER_API_KEYS?: string;
+	/** Requests per partner key, per location (wrangler.toml `[[ratelimits]]`); absent: no limit. */
+	LOOKUP_RATE_LIMITER?: RateLimit;
+	/** Retry-After of a rate-limited answer: the limiter's period. */
+	LOOKUP_RATE_LIMIT_PERIOD_SECONDS?: string;
+	/** Browser origins allowed to call /v1, comma-separated; empty: no CORS. */
+	LOOKUP_ALLOWED_ORIGINS?: string;
 }
 
 declare global {

@@ -1,5 +1,7 @@
 /** The worker's wiring: routes, the queue consumers and the entity ledger class. */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { serveApiDocs } from "./api/openapi/document";
+import { partnerApi } from "./api/partner-api";
 import type { Env } from "./env";
 import { onError, onNotFound } from "./errors";
 import { ingress } from "./ingress/route";
@@ -13,6 +15,8 @@ app.onError(onError);
 app.notFound(onNotFound);
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", ingress);
+app.route("/", partnerApi);
+serveApiDocs(app);
 
 export default {
 	fetch: app.fetch,

@@ -24,6 +24,10 @@ export const events = sqliteTable(
 		index("events_by_type").on(t.type, t.received_at, t.event_id),
 		index("events_by_status").on(t.entity_kind, t.status, t.received_at, t.event_id),
 		index("events_by_received").on(t.received_at, t.event_id),
+		// Partner lookups page through events in (received_at, event_id) order under any filter.
+		index("events_by_kind").on(t.entity_kind, t.received_at, t.event_id),
+		index("events_by_entity_received").on(t.entity_kind, t.entity_key, t.received_at, t.event_id),
+		index("events_by_result").on(t.result, t.received_at, t.event_id),
 	],
 );
 
@@ -44,7 +48,9 @@ export const entities = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.kind, t.key] }),
-		index("entities_by_status").on(t.kind, t.status, t.updated_at),
+		// `key` last: partner lookups page through a kind in (updated_at, key) order.
+		index("entities_by_status").on(t.kind, t.status, t.updated_at, t.key),
+		index("entities_by_kind").on(t.kind, t.updated_at, t.key),
 		index("entities_by_updated").on(t.updated_at, t.kind, t.key),
 	],
 );

@@ -1,0 +1,10 @@
+/** What the partner API's handlers and middleware see: the bindings and who is calling. */
+import type { Env } from "../env";
+
+export type ApiEnv = {
+	Bindings: Env;
+	Variables: {
+		/** A stable, non-secret name of the caller's key: the start of its SHA-256. */
+		partner: string;
+	};
+};

@@ -1,0 +1,25 @@
+/**
+ * The partner API under /v1: CORS (only when configured), then the key, then the key's rate
+ * limit, then the routes. Mounted on the worker's app, which merges its OpenAPI definitions.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { authenticate } from "./auth";
+import type { ApiEnv } from "./context";
+import { lookupCors } from "./cors";
+import { rateLimit } from "./rate-limit";
+import { entityRoutes } from "./routes/entities";
+import { eventRoutes } from "./routes/events";
+import { receiptRoutes } from "./routes/receipts";
+import { rejectInvalid } from "./validation";
+
+export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
+
+partnerApi.use("/v1/*", lookupCors, authenticate, rateLimit);
+partnerApi.openAPIRegistry.registerComponent("securitySchemes", "partnerKey", {
+	type: "http",
+	scheme: "bearer",
+	description: "One of the receiver's PARTNER_API_KEYS.",
+});
+entityRoutes(partnerApi);
+eventRoutes(partnerApi);
+receiptRoutes(partnerApi);

@@ -1,0 +1,127 @@
+/**
+ * The shapes the partner API answers with. These zod schemas are the only description of
+ * them: the handlers are typed by them and the OpenAPI document is generated from them.
+ */
+import { z } from "@hono/zod-openapi";
+import { ENTITY_KINDS, EVENT_TYPES, UNCLASSIFIED } from "../catalog/catalog";
+import type { Anomaly } from "../catalog/ordering";
+import { ERROR_STATUS, type ErrorCode } from "../errors";
+
+const ANOMALIES = ["unknown_status", "unexpected_transition"] as const;
+// Fails to compile when the ordering rules gain an anomaly this list lacks.
+const _everyAnomaly: Record<Anomaly, true> = { unknown_status: true, unexpected_transition: true };
+
+/** Every link an event can carry (assignment, fund_class, subscription, …), from the catalog. */
+export const LINKS = [...new Set(Object.values(EVENT_TYPES).flatMap((spec) => Object.keys(spec.links)))].sort();
+
+export const kindSchema = z.enum([...ENTITY_KINDS, UNCLASSIFIED]).openapi("EntityKind", {
+	description: "The kind of entity; `unclassified` holds authentic events of types outside the catalog.",
+});
+
+const time = z.string().openapi({ format: "date-time", example: "2026-03-01T12:00:00.000Z" });
+const anomaly = z.enum(ANOMALIES).openapi("Anomaly");
+
+export const entitySchema = z
+	.object({
+		kind: kindSchema,
+		key: z.string(),
+		status: z.string().openapi({ description: "Current status: that of the latest event in flow order." }),
+		occurred_at: time.openapi({ description: "Event time of the current status." }),
+		updated_at: time.openapi({ description: "When the receiver got the event that set the current status." }),
+		related: z.record(z.string(), z.string()).openapi({
+			description: "Entities this one belongs to, link → key.",
+			example: { assignment: "A-1", fund_class: "FC-9" },
+		}),
+		anomalies: z.array(z.object({ event_id: z.string(), anomaly })),
+	})
+	.openapi("Entity");
+
+export const historyEntrySchema = z
+	.object({
+		event_id: z.string(),
+		type: z.string(),
+		status: z.string(),
+		previous_status: z.string().nullable().openapi({ description: "The entity's status when the event arrived." }),
+		occurred_at: time,
+		received_at: time,
+		result: z.enum(["accepted", "stale"]).openapi({ description: "`stale`: kept in history, older than the current state." }),
+		anomaly: anomaly.nullable(),
+	})
+	.openapi("HistoryEntry");
+
+export const entityDetailSchema = z
+	.object({ entity: entitySchema, history: z.array(historyEntrySchema).openapi({ description: "In flow order." }) })
+	.openapi("EntityDetail");
+
+export const eventSchema = z
+	.object({
+		event_id: z.string(),
+		type: z.string(),
+		kind: kindSchema,
+		key: z.string(),
+		status: z.string(),
+		previous_status: z.string().nullable(),
+		occurred_at: time,
+		received_at: time,
+		result: z.enum(["accepted", "stale"]),
+		anomaly: anomaly.nullable(),
+		signature_scheme: z.string(),
+		binding: z.string().openapi({ description: "What the signature bound of the request." }),
+	})
+	.openapi("Event");
+
+export const eventWithPayloadSchema = eventSchema
+	.extend({ payload: z.string().openapi({ description: "The request body exactly as received." }) })
+	.openapi("EventWithPayload");
+
+export const OUTCOMES = ["accepted", "duplicate", "stale", "rejected", "suppressed"] as const;
+
+export const receiptSchema = z
+	.object({
+		id: z.number().int(),
+		received_at: time,
+		outcome: z.enum(OUTCOMES).openapi({ description: "`suppressed`: `count` rejections folded into one row during a flood." }),
+		reason: z.string().nullable().openapi({ description: "Error code of a rejection, e.g. `invalid_signature`." }),
+		event_id: z.string().nullable(),
+		entity: z.string().nullable(),
+		body_sha256: z.string().nullable(),
+		body_size: z.number().int(),
+		client_ip: z.string().nullable(),
+		signature_scheme: z.string().nullable(),
+		count: z.number().int(),
+	})
+	.openapi("Receipt");
+
+export const errorSchema = z
+	.object({
+		error: z.object({
+			code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+			message: z.string(),
+			details: z.unknown().optional().openapi({ description: "For `invalid_request`, the zod issues." }),
+		}),
+	})
+	.openapi("Error");
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+	400: "Invalid request (`invalid_request`, with the issues in `details`)",
+	401: "Missing or wrong key (`unauthorized`)",
+	404: "Not found (`not_found`)",
+	429: "Too many requests for this key (`rate_limited`)",
+	503: "Temporarily unavailable (`unavailable`)",
+};
+
+const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "string" as const } } };
+
+/** One OpenAPI error response, in the one error shape. */
+export function errorResponse(description: string, withRetryAfter = false) {
+	const content = { "application/json": { schema: errorSchema } };
+	return withRetryAfter ? { description, content, headers: retryAfter } : { description, content };
+}
+
+/** The partner API's error responses for these statuses. */
+export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS & number>(...statuses: S[]) {
+	return Object.fromEntries(statuses.map((s) => [s, errorResponse(ERROR_DESCRIPTIONS[s], s === 429 || s === 503)])) as Record<
+		S,
+		ReturnType<typeof errorResponse>
+	>;
+}

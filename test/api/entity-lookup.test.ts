@@ -1,0 +1,77 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { eventBody } from "../support/fixtures";
+import { deliverOk } from "../support/webhook";
+import { type ErrorBody, lookup, lookupOk, lookupWith } from "./partner-client";
+
+interface Detail {
+	entity: { kind: string; key: string; status: string; occurred_at: string; related: Record<string, string>; anomalies: unknown[] };
+	history: { event_id: string; type: string; status: string; previous_status: string | null; occurred_at: string; result: string; anomaly: string | null }[];
+}
+
+const ASSET = "trade_receivables.asset_status_change";
+
+describe("GET /v1/entities/{kind}/{key}", () => {
+	it("shows each event as soon as the ingress answered 200 for it (read your writes)", async () => {
+		const key = crypto.randomUUID();
+		const statuses = ["pending_eligibility", "pending_documentation", "pre_approved", "pending_formalization", "completed"];
+		for (const [i, status] of statuses.entries()) {
+			const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+			const answer = await deliverOk(eventBody({ type: ASSET, key, status, at }));
+			const detail = await lookupOk<Detail>(`/v1/entities/asset/${key}`);
+			expect(detail.entity.status).toBe(status);
+			expect(detail.history.at(-1)?.event_id).toBe(answer.event_id);
+			expect(detail.history).toHaveLength(i + 1);
+		}
+	});
+
+	it("lists the history in flow order, stale events included, with the links and anomalies of the entity", async () => {
+		const key = crypto.randomUUID();
+		const links = { assignment: `AS-${key}`, fund_class: `FC-${key}` };
+		await deliverOk(eventBody({ type: ASSET, key, status: "pending_formalization", at: "2026-02-01T10:00:00Z", links }));
+		const stale = await deliverOk(eventBody({ type: ASSET, key, status: "pending_eligibility", at: "2026-02-01T09:00:00Z", links }));
+		expect(stale.result).toBe("stale");
+		await deliverOk(eventBody({ type: ASSET, key, status: "not_in_the_docs", at: "2026-02-01T11:00:00Z", links }));
+
+		const { entity, history } = await lookupOk<Detail>(`/v1/entities/asset/${key}`);
+		expect(entity).toMatchObject({ kind: "asset", key, status: "not_in_the_docs", occurred_at: "2026-02-01T11:00:00.000Z", related: links });
+		expect(entity.anomalies).toEqual([{ event_id: history[2].event_id, anomaly: "unknown_status" }]);
+		expect(entity).not.toHaveProperty("version");
+		expect(history.map((h) => [h.status, h.result, h.previous_status, h.anomaly])).toEqual([
+			["pending_eligibility", "stale", "pending_formalization", null],
+			["pending_formalization", "accepted", null, null],
+			["not_in_the_docs", "accepted", "pending_formalization", "unknown_status"],
+		]);
+		expect(Object.keys(history[0]).sort()).toEqual(
+			["anomaly", "event_id", "occurred_at", "previous_status", "received_at", "result", "status", "type"].sort(),
+		);
+	});
+
+	it("answers 404 not_found for an entity nobody sent", async () => {
+		const response = await lookup(`/v1/entities/operation/${crypto.randomUUID()}`);
+		expect(response.status).toBe(404);
+		expect((await response.json<ErrorBody>()).error.code).toBe("not_found");
+	});
+
+	it("answers 400 invalid_request for a kind outside the catalog", async () => {
+		const response = await lookup("/v1/entities/invoice/123");
+		expect(response.status).toBe(400);
+		const body = await response.json<ErrorBody>();
+		expect(body.error.code).toBe("invalid_request");
+		expect(JSON.stringify(body.error.details)).toContain("kind");
+	});
+
+	it("answers 503 unavailable with Retry-After, and no internals, when the entity's ledger cannot be reached", async () => {
+		const real = env.ENTITY_LEDGER;
+		const unreachable = {
+			idFromName: (name: string) => real.idFromName(name),
+			get: () => ({ snapshot: () => Promise.reject(new Error("injected fault: ledger unreachable")) }),
+		} as unknown as Cloudflare.Env["ENTITY_LEDGER"];
+		const response = await lookupWith({ ENTITY_LEDGER: unreachable }, "/v1/entities/asset/any");
+		expect(response.status).toBe(503);
+		expect(response.headers.get("retry-after")).toBe("1");
+		const text = await response.text();
+		expect(JSON.parse(text).error.code).toBe("unavailable");
+		expect(text).not.toContain("injected");
+	});
+});

@@ -1,0 +1,44 @@
+/** Calls the partner API of the worker under test, with the dev keys of .dev.vars.example. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../../src/index";
+
+export const BASE_URL = "https://receiver.test";
+/** Listed in plaintext in PARTNER_API_KEYS. */
+export const PARTNER_KEY = "dev-only-partner-key-1";
+/** Listed only as `sha256:<hex>` in PARTNER_API_KEYS. */
+export const HASHED_PARTNER_KEY = "dev-only-partner-key-2";
+
+export interface LookupOptions {
+	/** The bearer key; null sends no Authorization header. */
+	key?: string | null;
+	headers?: Record<string, string>;
+	method?: string;
+}
+
+export function lookup(path: string, options: LookupOptions = {}): Promise<Response> {
+	return exports.default.fetch(`${BASE_URL}${path}`, requestInit(options));
+}
+
+/** GETs a path that must answer 200 and returns its JSON. */
+export async function lookupOk<T = Record<string, unknown>>(path: string, options: LookupOptions = {}): Promise<T> {
+	const response = await lookup(path, options);
+	if (response.status !== 200) throw new Error(`GET ${path}: expected 200, got ${response.status}: ${await response.text()}`);
+	return response.json<T>();
+}
+
+/** Runs the worker with some settings changed: the same code and the same real bindings. */
+export async function lookupWith(settings: Partial<Cloudflare.Env>, path: string, options: LookupOptions = {}): Promise<Response> {
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(new Request(`${BASE_URL}${path}`, requestInit(options)), { ...env, ...settings }, ctx);
+	await waitOnExecutionContext(ctx);
+	return response;
+}
+
+export interface ErrorBody {
+	error: { code: string; message: string; details?: unknown };
+}
+
+function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET" }: LookupOptions): RequestInit {
+	return { method, headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers } };
+}

@@ -1,0 +1,103 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type EntityFilters, type EntityPosition, entityListQuery, entityOrderOf } from "../../src/storage/entity-lookups";
+import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
+import { type ReceiptFilters, receiptListQuery } from "../../src/storage/receipt-lookups";
+
+interface Query {
+	toSQL(): { sql: string; params: unknown[] };
+}
+
+async function planOf(query: Query): Promise<string[]> {
+	const { sql, params } = query.toSQL();
+	const { results } = await env.HISTORY.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+		.bind(...params)
+		.all<{ detail: string }>();
+	return results.map((r) => r.detail);
+}
+
+/**
+ * A plan is indexed when it reads `events` and `entities` only through an index range
+ * (SEARCH), never sorts the matches, and walks a whole index in order (SCAN … USING INDEX,
+ * stopped by LIMIT) only for an unfiltered first page.
+ */
+function problemsOf(plan: string[], unfiltered: boolean): string[] {
+	return plan.filter(
+		(step) =>
+			/TEMP B-TREE/.test(step) ||
+			(/^SCAN (events|entities|receipts)\b/.test(step) && !(unfiltered && /USING (COVERING )?INDEX/.test(step))),
+	);
+}
+
+/** Every subset of the given filters. */
+function subsets<T extends object>(all: T): Partial<T>[] {
+	const entries = Object.entries(all);
+	return Array.from({ length: 2 ** entries.length }, (_, mask) =>
+		Object.fromEntries(entries.filter((_, i) => mask & (1 << i))),
+	) as Partial<T>[];
+}
+
+const T = "2026-01-01T00:00:00.000Z";
+
+describe("lookup query plans", () => {
+	it("flags a query that scans the events table, so the checks below can fail", async () => {
+		const plan = await planOf({ toSQL: () => ({ sql: "SELECT * FROM events WHERE payload = ?", params: ["x"] }) });
+		expect(problemsOf(plan, false)).not.toEqual([]);
+		const sorted = await planOf({ toSQL: () => ({ sql: "SELECT * FROM entities WHERE kind = ? ORDER BY occurred_at", params: ["x"] }) });
+		expect(problemsOf(sorted, false)).not.toEqual([]);
+	});
+
+	it("serves every entity list the routes issue from an index, with and without a cursor", async () => {
+		const combos = subsets<EntityFilters>({
+			kind: "asset",
+			status: "completed",
+			open: true,
+			related: "assignment:A-1",
+			updatedSince: T,
+		}).filter((f) => f.kind !== undefined || (f.status === undefined && f.open === undefined));
+		for (const filters of combos) {
+			filters.finalStatuses = ["completed", "denied", "discarded"];
+			const after: EntityPosition = entityOrderOf(filters) === "related" ? ["asset", "k"] : [T, "asset", "k"];
+			for (const position of [null, after]) {
+				const plan = await planOf(entityListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 1 && position === null;
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+			}
+		}
+	});
+
+	it("serves every event list the routes issue from an index, with and without a cursor", async () => {
+		const combos = subsets<EventFilters>({
+			type: "trade_receivables.asset_status_change",
+			kind: "asset",
+			key: "A-1",
+			status: "completed",
+			result: "stale",
+			since: T,
+			until: "2026-02-01T00:00:00.000Z",
+		}).filter((f) => (f.key === undefined || f.kind !== undefined) && (f.status === undefined || f.kind !== undefined || f.type !== undefined));
+		expect(combos.length).toBeGreaterThan(60);
+		for (const filters of combos) {
+			for (const position of [null, [T, "e"] as [string, string]]) {
+				const plan = await planOf(eventListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+			}
+		}
+	});
+
+	it("finds one event by its id through the primary key", async () => {
+		const plan = await planOf(eventByIdQuery(env.HISTORY, "e"));
+		expect(plan.join("\n")).toMatch(/^SEARCH events USING INDEX sqlite_autoindex_events_1 \(event_id=\?\)/);
+	});
+
+	it("serves every receipt list from an index, with and without a cursor", async () => {
+		for (const filters of subsets<ReceiptFilters>({ outcome: "rejected", since: T, until: "2026-02-01T00:00:00.000Z" })) {
+			for (const position of [null, [T, 7] as [string, number]]) {
+				const plan = await planOf(receiptListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+			}
+		}
+	});
+});
