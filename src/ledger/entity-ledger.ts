@@ -86,13 +86,13 @@ export class EntityLedger extends DurableObject<Env> {
 
 	/** Send the outbox to the Queue, oldest first; on failure keep it and retry later. */
 	private async drain(): Promise<void> {
-		const entity = this.entity;
-		if (!entity) return;
 		for (;;) {
+			// Read the state on every round: events recorded while we awaited the Queue changed it.
+			const entity = this.entity;
 			const rows = this.sql
 				.exec<{ event_id: string; attempts: number }>("SELECT event_id, attempts FROM outbox ORDER BY seq LIMIT 100")
 				.toArray();
-			if (rows.length === 0) return;
+			if (rows.length === 0 || !entity) return;
 			try {
 				for (const batch of notificationsOf(this.sql, rows, entity)) {
 					await this.notifications.sendBatch(batch.messages);

@@ -5,7 +5,7 @@ import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/ledger/records";
 import { FlakyQueue } from "../support/faults";
 import { eventBody } from "../support/fixtures";
-import { deliver, deliverOk, historyRows, ledgerOf, signedHeaders, WEBHOOK_URL } from "../support/webhook";
+import { deliver, deliverOk, entityRow, historyRows, ledgerOf, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
 /** Wraps the ledger's real Queue producer; returns the wrapper to read what went through. */
 async function flakyOutbox(entity: string, failures: number) {
@@ -89,6 +89,25 @@ describe("durable before we answer", () => {
 		expect(await sentThrough(entity)).toEqual(ids);
 		expect(await historyRows(ids)).toHaveLength(ids.length);
 		for (const id of ids) expect(await eventRowCount(id)).toBe(1);
+	});
+
+	it("sends the newest state of the entity with events recorded while the Queue was slow", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		let release = () => {};
+		const slow = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			ledger.notifications = new FlakyQueue<EventNotification>(ledger.notifications, 0, slow);
+		});
+		const type = "settlement.payment_batch_status_change";
+		const paid = await deliverOk(eventBody({ type, key, status: "paid", at: "2024-04-23T15:08:30Z" }));
+		await new Promise((r) => setTimeout(r, 100)); // the alarm is now waiting on the slow Queue
+		const completed = await deliverOk(eventBody({ type, key, status: "completed", at: "2024-04-23T15:08:31Z" }));
+		release();
+		await historyRows([paid.event_id, completed.event_id]);
+		await expect.poll(async () => (await entityRow("payment_batch", key))?.status).toBe("completed");
 	});
 
 	it("keeps the entity's state and memory of events when its object is evicted mid-flow", async () => {

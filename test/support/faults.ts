@@ -9,6 +9,8 @@ export class FlakyQueue<Body> implements Queue<Body> {
 		private readonly real: Queue<Body>,
 		/** How many sendBatch/send calls fail before the queue "recovers". */
 		private failuresLeft = 0,
+		/** When given, the first call waits for it: a slow Queue. */
+		private hold: Promise<void> | null = null,
 	) {}
 
 	metrics() {
@@ -24,6 +26,9 @@ export class FlakyQueue<Body> implements Queue<Body> {
 
 	async sendBatch(messages: Iterable<MessageSendRequest<Body>>, options?: QueueSendBatchOptions) {
 		this.fail();
+		const hold = this.hold;
+		this.hold = null;
+		if (hold) await hold;
 		const list = [...messages];
 		const result = await this.real.sendBatch(list, options);
 		this.sent.push(...list.map((m) => m.body));
