@@ -20,11 +20,31 @@ export default defineConfig(async () => {
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },
 				miniflare: {
-					bindings: { ...devVars(".dev.vars.example"), TEST_MIGRATIONS: migrations },
+					bindings: {
+						...devVars(".dev.vars.example"),
+						TEST_MIGRATIONS: migrations,
+						// Failed deliveries retry at once in tests instead of after seconds of backoff.
+						DELIVERY_RETRY_BASE_SECONDS: "0",
+						// Tests hold destinations to production's URL rules.
+						ALLOW_INSECURE_DESTINATIONS: "false",
+					},
+					// The partner's systems: every outbound fetch of the receiver goes to this worker.
+					workers: [
+						{
+							name: "partner",
+							modules: true,
+							scriptPath: "./test/partner/partner-worker.js",
+							compatibilityDate: "2026-11-01",
+						},
+					],
+					outboundService: "partner",
+					serviceBindings: { PARTNER: "partner" },
 					// Same consumers as wrangler.toml, with a shorter batch wait so tests run quickly.
 					queueConsumers: {
 						"qitech-events": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10, deadLetterQueue: "qitech-events-dlq" },
 						"qitech-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
+						"qitech-deliveries": { maxBatchSize: 20, maxBatchTimeout: 0.05, maxRetries: 4, deadLetterQueue: "qitech-deliveries-dlq" },
+						"qitech-deliveries-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
 					},
 				},
 			}),

@@ -5,8 +5,7 @@ import { partnerApi } from "./api/partner-api";
 import type { Env } from "./env";
 import { onError, onNotFound } from "./errors";
 import { ingress } from "./ingress/route";
-import type { EventNotification } from "./ledger/records";
-import { consumeDeadLetters, consumeEvents } from "./notifications/consumer";
+import { consumeQueue, type QueueMessage } from "./notifications/queues";
 
 export { EntityLedger } from "./ledger/entity-ledger";
 
@@ -20,8 +19,5 @@ serveApiDocs(app);
 
 export default {
 	fetch: app.fetch,
-	async queue(batch, env) {
-		if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
-		else await consumeEvents(batch, env);
-	},
-} satisfies ExportedHandler<Env, EventNotification>;
+	queue: consumeQueue,
+} satisfies ExportedHandler<Env, QueueMessage>;

@@ -5,6 +5,8 @@ declare global {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
 			DEV_QITECH_ES512_PRIVATE_KEY: string;
+			/** The stand-in for the partner's systems (test/partner/partner-worker.js). */
+			PARTNER: Fetcher;
 		}
 	}
 }

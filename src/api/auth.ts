@@ -10,19 +10,26 @@ import type { ApiEnv } from "./context";
 
 const HASHED = "sha256:";
 
-let parsed: { source: string; digests: Promise<Uint8Array[]> } | null = null;
+const parsed = new Map<string, Promise<Uint8Array[]>>();
 
+/** Partner keys read; admin keys (ADMIN_API_KEYS) also manage destinations and redeliveries. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	const token = bearerToken(c.req.header("authorization"));
 	const presented = await sha256(token ?? "");
-	let matched = false;
-	for (const digest of await configuredDigests(c.env.PARTNER_API_KEYS ?? "")) {
-		matched = crypto.subtle.timingSafeEqual(digest, presented) || matched;
-	}
-	if (token === null || !matched) throw unauthorized();
+	const admin = matchesAny(await configuredDigests(c.env.ADMIN_API_KEYS ?? ""), presented);
+	const partner = matchesAny(await configuredDigests(c.env.PARTNER_API_KEYS ?? ""), presented);
+	if (token === null || !(admin || partner)) throw unauthorized();
+	c.set("role", admin ? "admin" : "partner");
 	c.set("partner", hex(presented).slice(0, 16));
 	await next();
 };
+
+/** Compares against every digest, so the time taken does not tell which one matched. */
+function matchesAny(digests: Uint8Array[], presented: Uint8Array): boolean {
+	let matched = false;
+	for (const digest of digests) matched = crypto.subtle.timingSafeEqual(digest, presented) || matched;
+	return matched;
+}
 
 function bearerToken(header: string | undefined): string | null {
 	const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
@@ -37,8 +44,12 @@ function unauthorized(): ApiError {
 
 /** The digests of the configured keys, parsed once per distinct setting. */
 function configuredDigests(source: string): Promise<Uint8Array[]> {
-	if (parsed?.source !== source) parsed = { source, digests: digestsOf(source) };
-	return parsed.digests;
+	let digests = parsed.get(source);
+	if (!digests) {
+		digests = digestsOf(source);
+		parsed.set(source, digests);
+	}
+	return digests;
 }
 
 async function digestsOf(source: string): Promise<Uint8Array[]> {

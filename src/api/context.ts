@@ -6,5 +6,7 @@ export type ApiEnv = {
 	Variables: {
 		/** A stable, non-secret name of the caller's key: the start of its SHA-256. */
 		partner: string;
+		/** Partner keys read; admin keys also manage destinations and redeliveries. */
+		role: "partner" | "admin";
 	};
 };

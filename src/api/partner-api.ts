@@ -7,6 +7,9 @@ import { authenticate } from "./auth";
 import type { ApiEnv } from "./context";
 import { lookupCors } from "./cors";
 import { rateLimit } from "./rate-limit";
+import { requireAdmin } from "./roles";
+import { deliveryRoutes } from "./routes/deliveries";
+import { destinationRoutes } from "./routes/destinations";
 import { entityRoutes } from "./routes/entities";
 import { eventRoutes } from "./routes/events";
 import { receiptRoutes } from "./routes/receipts";
@@ -15,11 +18,20 @@ import { rejectInvalid } from "./validation";
 export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
 
 partnerApi.use("/v1/*", lookupCors, authenticate, rateLimit);
+partnerApi.use("/v1/destinations", requireAdmin);
+partnerApi.use("/v1/destinations/*", requireAdmin);
 partnerApi.openAPIRegistry.registerComponent("securitySchemes", "partnerKey", {
 	type: "http",
 	scheme: "bearer",
 	description: "One of the receiver's PARTNER_API_KEYS.",
 });
+partnerApi.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
+	type: "http",
+	scheme: "bearer",
+	description: "One of the receiver's ADMIN_API_KEYS: manages destinations and redeliveries.",
+});
 entityRoutes(partnerApi);
 eventRoutes(partnerApi);
 receiptRoutes(partnerApi);
+deliveryRoutes(partnerApi);
+destinationRoutes(partnerApi);

@@ -102,13 +102,15 @@ export const errorSchema = z
 	})
 	.openapi("Error");
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
+// `satisfies`, not a type annotation: an undescribed status must fail to compile.
+const ERROR_DESCRIPTIONS = {
 	400: "Invalid request (`invalid_request`, with the issues in `details`)",
 	401: "Missing or wrong key (`unauthorized`)",
+	403: "This key may not use this route: it needs an admin key (`forbidden`)",
 	404: "Not found (`not_found`)",
 	429: "Too many requests for this key (`rate_limited`)",
 	503: "Temporarily unavailable (`unavailable`)",
-};
+} as const satisfies Record<number, string>;
 
 const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "string" as const } } };
 

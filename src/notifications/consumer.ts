@@ -1,12 +1,13 @@
 /**
- * The Queue consumer: writes each batch of recorded events to the D1 history in one
- * transaction. Messages whose payload travelled by reference fetch it from the entity's
+ * The events Queue consumer: writes each batch of recorded events to the D1 history in one
+ * transaction, then owes each event to every destination that wants it (fan-out). Messages whose payload travelled by reference fetch it from the entity's
  * ledger first. Anything that fails is retried with backoff; after max_retries the message
  * lands in the dead-letter queue.
  */
 import type { Env } from "../env";
 import type { EventNotification } from "../ledger/records";
 import { writeHistory } from "../storage/history";
+import { fanOut } from "./fan-out";
 
 export async function consumeEvents(batch: MessageBatch<EventNotification>, env: Env): Promise<void> {
 	const payloads = new Map<string, string>();
@@ -28,14 +29,12 @@ export async function consumeEvents(batch: MessageBatch<EventNotification>, env:
 		}),
 	);
 	try {
-		await writeHistory(
-			env.HISTORY,
-			ready.map((m) => m.body),
-			payloads,
-		);
+		const notifications = ready.map((m) => m.body);
+		await writeHistory(env.HISTORY, notifications, payloads);
+		await fanOut(env, notifications);
 		for (const message of ready) message.ack();
 	} catch (err) {
-		logFailure("history write failed", ready, err);
+		logFailure("history write or fan-out failed", ready, err);
 		for (const message of ready) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
 	}
 }

@@ -1,0 +1,82 @@
+/** GET /v1/events/{event_id}/deliveries (partner or admin) and POST …/redeliver (admin). */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ApiError } from "../../errors";
+import { redeliver } from "../../notifications/redeliver";
+import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
+import { deliveriesOfEvent } from "../../storage/deliveries";
+import { eventById } from "../../storage/event-lookups";
+import type { ApiEnv } from "../context";
+import { requireAdmin } from "../roles";
+import { errorResponses } from "../schemas";
+
+// Typed apart: an inline array of two different requirement objects defeats route inference.
+const partnerOrAdmin: { [scheme: string]: string[] }[] = [{ partnerKey: [] }, { adminKey: [] }];
+const time = z.string().openapi({ format: "date-time" });
+const params = z.object({ event_id: z.string().min(1).max(128) }).openapi("EventIdParams");
+
+const deliverySchema = z
+	.object({
+		destination_id: z.string(),
+		outcome: z.enum(DELIVERY_OUTCOMES).openapi({
+			description: "pending (queued or retrying), delivered, failed (4xx), dead (retries exhausted), paused (destination disabled).",
+		}),
+		attempts: z.number().int(),
+		last_status_code: z.number().int().nullable(),
+		last_error: z.string().nullable(),
+		next_attempt_at: time.nullable(),
+		created_at: time,
+		updated_at: time,
+		delivered_at: time.nullable(),
+	})
+	.openapi("Delivery");
+
+const deliveryListSchema = z.object({ data: z.array(deliverySchema) }).openapi("DeliveryList");
+
+const listRoute = createRoute({
+	method: "get",
+	path: "/v1/events/{event_id}/deliveries",
+	tags: ["Deliveries"],
+	summary: "Where this event has been delivered, with attempts and outcomes",
+	security: partnerOrAdmin,
+	request: { params },
+	responses: {
+		200: { description: "One row per destination", content: { "application/json": { schema: deliveryListSchema } } },
+		...errorResponses(401, 404, 429),
+	},
+});
+
+const redeliverRoute = createRoute({
+	method: "post",
+	path: "/v1/events/{event_id}/redeliver",
+	tags: ["Deliveries"],
+	summary: "Deliver the event again to every enabled destination that wants it (same webhook-id)",
+	security: [{ adminKey: [] }],
+	request: { params },
+	responses: {
+		202: { description: "Queued", content: { "application/json": { schema: z.object({ enqueued: z.number().int() }) } } },
+		...errorResponses(401, 403, 404, 429),
+	},
+});
+
+async function eventOr404(db: D1Database, eventId: string) {
+	const event = await eventById(db, eventId);
+	if (!event) throw new ApiError("not_found", `no event ${eventId} in the history`);
+	return event;
+}
+
+export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
+	api.openapi(listRoute, async (c) => {
+		const { event_id } = c.req.valid("param");
+		await eventOr404(c.env.HISTORY, event_id);
+		const rows = await deliveriesOfEvent(c.env.HISTORY, event_id);
+		const data = rows.map(({ event_id: _id, ...row }) => row);
+		return c.json({ data }, 200);
+	});
+
+	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
+	api.openapi(redeliverRoute, async (c) => {
+		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id);
+		const enqueued = await redeliver(c.env, { ...event, kind: event.entity_kind });
+		return c.json({ enqueued }, 202);
+	});
+}

@@ -1,0 +1,203 @@
+/**
+ * Admin routes for partner destinations: create, list, read (with health), change, delete,
+ * and replay what failed. The signing secret is shown once, on creation or rotation.
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ApiError } from "../../errors";
+import { checkDestinationUrl } from "../../notifications/destination-rules";
+import { enqueueDeliveries } from "../../notifications/fan-out";
+import { isSecret, newSecret } from "../../notifications/standard-webhooks";
+import { reopenDeliveries } from "../../storage/deliveries";
+import {
+	type Destination,
+	deleteDestination,
+	findDestination,
+	insertDestination,
+	listDestinations,
+	updateDestination,
+} from "../../storage/destinations";
+import type { ApiEnv } from "../context";
+import { errorResponses, kindSchema } from "../schemas";
+
+const security = [{ adminKey: [] }];
+const time = z.string().openapi({ format: "date-time" });
+
+const eventTypePattern = z
+	.string()
+	.min(1)
+	.max(200)
+	.regex(/^(\*|[a-z0-9_.]+\*?)$/, "an event type, or a prefix ending in *")
+	.openapi({ example: "trade_receivables.*" });
+const secretSchema = z.string().refine(isSecret, "a Standard Webhooks secret: whsec_ followed by base64 of 16+ bytes");
+
+const destinationSchema = z
+	.object({
+		id: z.string(),
+		url: z.string(),
+		event_types: z.array(z.string()),
+		kinds: z.array(kindSchema).nullable().openapi({ description: "null: every kind." }),
+		enabled: z.boolean(),
+		include_stale: z.boolean(),
+		disabled_reason: z.string().nullable(),
+		created_at: time,
+		updated_at: time,
+		health: z.object({
+			last_success_at: time.nullable(),
+			last_failure_at: time.nullable(),
+			last_failure: z.string().nullable(),
+			consecutive_failures: z.number().int(),
+			failing_since: time.nullable().openapi({ description: "Start of the current run of failures." }),
+		}),
+	})
+	.openapi("Destination");
+
+const withSecretSchema = destinationSchema
+	.extend({ secret: z.string().openapi({ description: "Shown only now: keep it to verify webhook-signature." }) })
+	.openapi("DestinationWithSecret");
+
+const createBody = z
+	.object({
+		url: z.string().url(),
+		event_types: z.array(eventTypePattern).min(1),
+		kinds: z.array(kindSchema).min(1).nullable().optional(),
+		enabled: z.boolean().default(true),
+		include_stale: z.boolean().default(false),
+		secret: secretSchema.optional().openapi({ description: "Generated when absent." }),
+	})
+	.openapi("NewDestination");
+
+const patchBody = z
+	.object({
+		url: z.string().url().optional(),
+		event_types: z.array(eventTypePattern).min(1).optional(),
+		kinds: z.array(kindSchema).min(1).nullable().optional(),
+		enabled: z.boolean().optional(),
+		include_stale: z.boolean().optional(),
+		secret: secretSchema.optional(),
+		rotate_secret: z.boolean().optional().openapi({ description: "true: generate a new secret and show it once." }),
+	})
+	.openapi("DestinationChanges");
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+
+const routes = {
+	create: createRoute({
+		method: "post",
+		path: "/v1/destinations",
+		tags: ["Destinations"],
+		summary: "Add a destination",
+		security,
+		request: jsonBody(createBody),
+		responses: { 201: json(withSecretSchema, "Created; the secret is shown this once"), ...errorResponses(400, 401, 403, 429) },
+	}),
+	list: createRoute({
+		method: "get",
+		path: "/v1/destinations",
+		tags: ["Destinations"],
+		summary: "Every destination, with its health",
+		security,
+		responses: { 200: json(z.object({ data: z.array(destinationSchema) }), "The destinations"), ...errorResponses(401, 403, 429) },
+	}),
+	get: createRoute({
+		method: "get",
+		path: "/v1/destinations/{id}",
+		tags: ["Destinations"],
+		summary: "One destination: last success, last failure, consecutive failures",
+		security,
+		request: { params: idParams },
+		responses: { 200: json(destinationSchema, "The destination"), ...errorResponses(401, 403, 404, 429) },
+	}),
+	patch: createRoute({
+		method: "patch",
+		path: "/v1/destinations/{id}",
+		tags: ["Destinations"],
+		summary: "Change, enable, disable or rotate the secret of a destination",
+		description: "Enabling a destination replays the deliveries held while it was disabled.",
+		security,
+		request: { params: idParams, ...jsonBody(patchBody) },
+		responses: {
+			200: json(destinationSchema.extend({ secret: z.string().optional() }), "The destination (with the new secret if rotated)"),
+			...errorResponses(400, 401, 403, 404, 429),
+		},
+	}),
+	remove: createRoute({
+		method: "delete",
+		path: "/v1/destinations/{id}",
+		tags: ["Destinations"],
+		summary: "Remove a destination; its pending deliveries are dropped",
+		security,
+		request: { params: idParams },
+		responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404, 429) },
+	}),
+	replayFailed: createRoute({
+		method: "post",
+		path: "/v1/destinations/{id}/replay-failed",
+		tags: ["Destinations"],
+		summary: "Deliver again every failed, dead-lettered or held delivery of this destination",
+		security,
+		request: { params: idParams },
+		responses: { 202: json(z.object({ enqueued: z.number().int() }), "Queued again"), ...errorResponses(401, 403, 404, 429) },
+	}),
+};
+
+function publicView({ secret: _secret, ...destination }: Destination) {
+	return destination;
+}
+
+async function found(db: D1Database, id: string): Promise<Destination> {
+	const destination = await findDestination(db, id);
+	if (!destination) throw new ApiError("not_found", `no destination ${id}`);
+	return destination;
+}
+
+export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
+	const allowLocal = (env: ApiEnv["Bindings"]) => env.ALLOW_INSECURE_DESTINATIONS?.trim().toLowerCase() === "true";
+
+	api.openapi(routes.create, async (c) => {
+		const body = c.req.valid("json");
+		checkDestinationUrl(body.url, allowLocal(c.env));
+		const created = await insertDestination(c.env.HISTORY, {
+			url: body.url,
+			event_types: body.event_types,
+			kinds: body.kinds ?? null,
+			enabled: body.enabled,
+			include_stale: body.include_stale,
+			secret: body.secret ?? newSecret(),
+		});
+		return c.json(created, 201);
+	});
+
+	api.openapi(routes.list, async (c) => c.json({ data: (await listDestinations(c.env.HISTORY)).map(publicView) }, 200));
+
+	api.openapi(routes.get, async (c) => c.json(publicView(await found(c.env.HISTORY, c.req.valid("param").id)), 200));
+
+	api.openapi(routes.patch, async (c) => {
+		const { id } = c.req.valid("param");
+		const { rotate_secret, ...changes } = c.req.valid("json");
+		const before = await found(c.env.HISTORY, id);
+		if (changes.url !== undefined) checkDestinationUrl(changes.url, allowLocal(c.env));
+		const secret = rotate_secret ? newSecret() : changes.secret;
+		const after = await updateDestination(c.env.HISTORY, id, { ...changes, secret });
+		if (!after) throw new ApiError("not_found", `no destination ${id}`);
+		if (!before.enabled && after.enabled) {
+			await enqueueDeliveries(c.env, await reopenDeliveries(c.env.HISTORY, id, ["paused"]));
+		}
+		return c.json(rotate_secret ? { ...publicView(after), secret: after.secret } : publicView(after), 200);
+	});
+
+	api.openapi(routes.remove, async (c) => {
+		const { id } = c.req.valid("param");
+		if (!(await deleteDestination(c.env.HISTORY, id))) throw new ApiError("not_found", `no destination ${id}`);
+		return c.body(null, 204);
+	});
+
+	api.openapi(routes.replayFailed, async (c) => {
+		const { id } = c.req.valid("param");
+		await found(c.env.HISTORY, id);
+		const reopened = await reopenDeliveries(c.env.HISTORY, id, ["failed", "dead", "paused"]);
+		await enqueueDeliveries(c.env, reopened);
+		return c.json({ enqueued: reopened.length }, 202);
+	});
+}

@@ -1,0 +1,60 @@
+/** One delivery attempt: POST the signed notification and classify the answer. */
+import type { RecordedEvent } from "../ledger/records";
+import { signatureHeaders } from "./standard-webhooks";
+
+export const ATTEMPT_TIMEOUT_MS = 10_000;
+/** Queues accept delays up to 12 hours. */
+const MAX_DELAY_SECONDS = 43_200;
+
+export type AttemptResult =
+	| { outcome: "delivered"; status: number }
+	| { outcome: "retry"; status: number | null; error: string; retryAfterSeconds: number | null }
+	| { outcome: "failed"; status: number; error: string };
+
+/** The body partners receive: our event fields, QI Tech's payload as received under `data`. */
+export function notificationBody(event: RecordedEvent, payload: string): string {
+	const head = JSON.stringify({
+		id: event.event_id,
+		type: event.type,
+		entity: { kind: event.kind, key: event.key },
+		status: event.status,
+		previous_status: event.previous_status,
+		occurred_at: event.occurred_at,
+		received_at: event.received_at,
+		applied: event.result === "accepted",
+		anomaly: event.anomaly,
+	});
+	return `${head.slice(0, -1)},"data":${payload}}`;
+}
+
+export async function attempt(url: string, secret: string, event: RecordedEvent, payload: string): Promise<AttemptResult> {
+	const body = notificationBody(event, payload);
+	const headers = { "content-type": "application/json", ...(await signatureHeaders(secret, event.event_id, body)) };
+	let response: Response;
+	try {
+		response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+	} catch (err) {
+		const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+		return { outcome: "retry", status: null, error: timedOut ? "timed out after 10 s" : `network error: ${String(err)}`, retryAfterSeconds: null };
+	}
+	await response.body?.cancel();
+	const status = response.status;
+	if (status >= 200 && status < 300) return { outcome: "delivered", status };
+	if (status === 408 || status === 429 || status >= 500) {
+		return { outcome: "retry", status, error: `HTTP ${status}`, retryAfterSeconds: retryAfter(response.headers.get("retry-after")) };
+	}
+	return { outcome: "failed", status, error: `HTTP ${status}` };
+}
+
+function retryAfter(value: string | null): number | null {
+	if (!value) return null;
+	const seconds = /^\d+$/.test(value.trim()) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+	return Number.isFinite(seconds) ? Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(seconds))) : null;
+}
+
+/** Exponential backoff with full jitter, honouring the destination's Retry-After. */
+export function retryDelaySeconds(attempts: number, baseSeconds: number, retryAfterSeconds: number | null): number {
+	if (retryAfterSeconds !== null) return retryAfterSeconds;
+	const ceiling = Math.min(MAX_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}

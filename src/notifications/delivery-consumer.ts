@@ -1,0 +1,94 @@
+/**
+ * The deliveries Queue consumer: each message is one (event, destination) pair, delivered
+ * independently of every other, retried with backoff through the Queue, dead-lettered after
+ * the Queue's max_retries.
+ */
+import type { Env } from "../env";
+import type { RecordedEvent } from "../ledger/records";
+import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
+import { type Destination, findDestination } from "../storage/destinations";
+import { attempt, retryDelaySeconds } from "./attempt";
+import type { DeliveryJob } from "./fan-out";
+
+interface Settings {
+	retryBaseSeconds: number;
+	disableAfterMs: number;
+}
+
+function settingsOf(env: Env): Settings {
+	const number = (value: string | undefined, fallback: number) =>
+		value !== undefined && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback;
+	return {
+		retryBaseSeconds: number(env.DELIVERY_RETRY_BASE_SECONDS, 5),
+		disableAfterMs: number(env.DESTINATION_DISABLE_AFTER_SECONDS, 86_400) * 1000,
+	};
+}
+
+export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
+	const settings = settingsOf(env);
+	const destinations = new Map<string, Promise<Destination | null>>();
+	const destinationOf = (id: string) => {
+		if (!destinations.has(id)) destinations.set(id, findDestination(env.HISTORY, id));
+		return destinations.get(id) as Promise<Destination | null>;
+	};
+	await Promise.all(batch.messages.map((message) => deliverOne(message, env, settings, destinationOf)));
+}
+
+async function deliverOne(
+	message: Message<DeliveryJob>,
+	env: Env,
+	settings: Settings,
+	destinationOf: (id: string) => Promise<Destination | null>,
+): Promise<void> {
+	try {
+		const job = message.body;
+		const [destination, work] = await Promise.all([destinationOf(job.destination_id), deliveryWork(env.HISTORY, job)]);
+		if (!destination || !work || work.delivery.outcome === "delivered") return message.ack();
+		if (!destination.enabled) {
+			await setOutcome(env.HISTORY, job, "paused");
+			return message.ack();
+		}
+		const event: RecordedEvent = {
+			...work.event,
+			kind: work.event.entity_kind,
+			key: work.event.entity_key,
+			anomaly: work.event.anomaly as RecordedEvent["anomaly"],
+		};
+		const result = await attempt(destination.url, destination.secret, event, work.event.payload);
+		const now = new Date();
+		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
+		const disable =
+			result.outcome !== "delivered" && now.getTime() - failingSince >= settings.disableAfterMs
+				? `disabled automatically: every attempt failed since ${new Date(failingSince).toISOString()}`
+				: null;
+		const delay = result.outcome === "retry" ? retryDelaySeconds(message.attempts, settings.retryBaseSeconds, result.retryAfterSeconds) : 0;
+		await recordAttempt(env.HISTORY, {
+			...job,
+			outcome: result.outcome === "retry" ? "pending" : result.outcome,
+			status: result.status,
+			error: result.outcome === "delivered" ? null : result.error,
+			next_attempt_at: result.outcome === "retry" ? new Date(now.getTime() + delay * 1000).toISOString() : null,
+			at: now.toISOString(),
+			disable_reason: disable,
+		});
+		log(job, result.outcome, result.status, message.attempts);
+		if (result.outcome === "retry") message.retry({ delaySeconds: delay });
+		else message.ack();
+	} catch (err) {
+		log(message.body, "error", null, message.attempts, String(err));
+		message.retry({ delaySeconds: retryDelaySeconds(message.attempts, settings.retryBaseSeconds, null) });
+	}
+}
+
+/** Deliveries that used up their retries: recorded as dead, to replay with replay-failed. */
+export async function consumeDeadDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
+	for (const message of batch.messages) {
+		await setOutcome(env.HISTORY, message.body, "dead", "retries exhausted");
+		log(message.body, "dead", null, message.attempts);
+		message.ack();
+	}
+}
+
+function log(job: DeliveryJob, outcome: string, status: number | null, attempts: number, error?: string) {
+	console.log(JSON.stringify({ route: "queue:deliveries", ...job, outcome, status, attempts, error }));
+}

@@ -1,0 +1,19 @@
+/** Delivering an event again, on an admin's request, with the same webhook-id. */
+import type { Env } from "../env";
+import type { RecordedEvent } from "../ledger/records";
+import { recordOwedDeliveries, reopenEventDeliveries } from "../storage/deliveries";
+import { listDestinations } from "../storage/destinations";
+import { wants } from "./destination-rules";
+import { enqueueDeliveries } from "./fan-out";
+
+/** To every enabled destination that wants it now, including ones added after it arrived. */
+export async function redeliver(env: Env, event: Pick<RecordedEvent, "event_id" | "type" | "kind" | "result">): Promise<number> {
+	const targets = (await listDestinations(env.HISTORY)).filter((d) => d.enabled && wants(d, event)).map((d) => d.id);
+	await recordOwedDeliveries(
+		env.HISTORY,
+		targets.map((destination_id) => ({ event_id: event.event_id, destination_id, outcome: "pending" })),
+	);
+	const reopened = await reopenEventDeliveries(env.HISTORY, event.event_id, targets);
+	await enqueueDeliveries(env, reopened);
+	return reopened.length;
+}

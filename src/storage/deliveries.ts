@@ -1,0 +1,104 @@
+/** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { deliveries, type DeliveryOutcome, destinations } from "./delivery-schema";
+import { chunksFor, inOneBatch } from "./rows";
+import { eventById } from "./event-lookups";
+
+export type Delivery = typeof deliveries.$inferSelect;
+
+export interface DeliveryKey {
+	event_id: string;
+	destination_id: string;
+}
+
+/** Records that these deliveries are owed; a row that exists already is left as it is. */
+export async function recordOwedDeliveries(db: D1Database, owed: (DeliveryKey & { outcome: "pending" | "paused" })[]) {
+	const d1 = drizzle(db);
+	const now = new Date().toISOString();
+	const rows = owed.map((o) => ({ ...o, attempts: 0, created_at: now, updated_at: now }));
+	await inOneBatch(
+		d1,
+		chunksFor(deliveries, rows).map((chunk) => d1.insert(deliveries).values(chunk).onConflictDoNothing()),
+	);
+}
+
+export async function deliveryWork(db: D1Database, key: DeliveryKey) {
+	const d1 = drizzle(db);
+	const [delivery] = await d1
+		.select()
+		.from(deliveries)
+		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
+	const event = await eventById(db, key.event_id);
+	return delivery && event ? { delivery, event } : null;
+}
+
+export interface AttemptRecord extends DeliveryKey {
+	outcome: DeliveryOutcome;
+	status: number | null;
+	error: string | null;
+	next_attempt_at: string | null;
+	at: string;
+	/** Set when this failure disables the destination. */
+	disable_reason: string | null;
+}
+
+/** The attempt on the delivery row and the destination's health, in one transaction. */
+export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<void> {
+	const d1 = drizzle(db);
+	const delivered = r.outcome === "delivered";
+	const health = delivered
+		? { last_success_at: r.at, consecutive_failures: 0, failing_since: null }
+		: {
+				last_failure_at: r.at,
+				last_failure: r.error,
+				consecutive_failures: sql`${destinations.consecutive_failures} + 1`,
+				failing_since: sql`coalesce(${destinations.failing_since}, ${r.at})`,
+				...(r.disable_reason ? { enabled: false, disabled_reason: r.disable_reason } : {}),
+			};
+	await d1.batch([
+		d1
+			.update(deliveries)
+			.set({
+				attempts: sql`${deliveries.attempts} + 1`,
+				outcome: r.outcome,
+				last_status_code: r.status,
+				last_error: r.error,
+				next_attempt_at: r.next_attempt_at,
+				updated_at: r.at,
+				delivered_at: delivered ? r.at : null,
+			})
+			.where(and(eq(deliveries.event_id, r.event_id), eq(deliveries.destination_id, r.destination_id))),
+		d1.update(destinations).set(health).where(eq(destinations.id, r.destination_id)),
+	]);
+}
+
+export async function setOutcome(db: D1Database, key: DeliveryKey, outcome: DeliveryOutcome, error?: string) {
+	await drizzle(db)
+		.update(deliveries)
+		.set({ outcome, updated_at: new Date().toISOString(), next_attempt_at: null, ...(error ? { last_error: error } : {}) })
+		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
+}
+
+export async function deliveriesOfEvent(db: D1Database, eventId: string): Promise<Delivery[]> {
+	return drizzle(db).select().from(deliveries).where(eq(deliveries.event_id, eventId)).orderBy(deliveries.created_at);
+}
+
+/** Marks the destination's deliveries in these outcomes pending again and returns them. */
+export async function reopenDeliveries(db: D1Database, destinationId: string, from: DeliveryOutcome[]): Promise<DeliveryKey[]> {
+	return drizzle(db)
+		.update(deliveries)
+		.set({ outcome: "pending", updated_at: new Date().toISOString() })
+		.where(and(eq(deliveries.destination_id, destinationId), inArray(deliveries.outcome, from)))
+		.returning({ event_id: deliveries.event_id, destination_id: deliveries.destination_id });
+}
+
+/** Marks the event's deliveries to these destinations pending again, whatever their outcome. */
+export async function reopenEventDeliveries(db: D1Database, eventId: string, destinationIds: string[]): Promise<DeliveryKey[]> {
+	if (destinationIds.length === 0) return [];
+	return drizzle(db)
+		.update(deliveries)
+		.set({ outcome: "pending", updated_at: new Date().toISOString() })
+		.where(and(eq(deliveries.event_id, eventId), inArray(deliveries.destination_id, destinationIds)))
+		.returning({ event_id: deliveries.event_id, destination_id: deliveries.destination_id });
+}

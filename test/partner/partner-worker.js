@@ -1,0 +1,34 @@
+// A stand-in for a partner's systems, running as its own worker in the test runtime. Every
+// outbound fetch of the receiver lands here (miniflare `outboundService`). Each path is one
+// destination; tests program how it answers and read back what it received.
+const received = new Map(); // path -> [{ headers, body, at }]
+const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down }
+
+function json(value, status = 200) {
+	return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+}
+
+export default {
+	async fetch(request) {
+		const url = new URL(request.url);
+		if (url.pathname.startsWith("/__control/")) {
+			const path = url.pathname.slice("/__control".length);
+			if (request.method === "PUT") {
+				behaviour.set(path, await request.json());
+				return json({ ok: true });
+			}
+			return json(received.get(path) ?? []);
+		}
+		const body = await request.text();
+		const list = received.get(url.pathname) ?? [];
+		list.push({ method: request.method, host: url.host, headers: Object.fromEntries(request.headers), body, at: Date.now() });
+		received.set(url.pathname, list);
+		const rule = behaviour.get(url.pathname) ?? {};
+		if (rule.down || (rule.failTimes ?? 0) > 0) {
+			if (rule.failTimes > 0) rule.failTimes--;
+			const headers = rule.retryAfter ? { "retry-after": String(rule.retryAfter) } : {};
+			return new Response("partner unavailable", { status: rule.status ?? 503, headers });
+		}
+		return json({ ok: true });
+	},
+};

@@ -1,0 +1,62 @@
+/** Destinations pointing at the stand-in partner worker, and what it received. */
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { newSecret } from "../../src/notifications/standard-webhooks";
+import { type Destination, insertDestination } from "../../src/storage/destinations";
+
+export interface Received {
+	headers: Record<string, string>;
+	body: string;
+	at: number;
+}
+
+export interface Behaviour {
+	failTimes?: number;
+	down?: boolean;
+	status?: number;
+	retryAfter?: number;
+}
+
+export class PartnerEndpoint {
+	readonly path = `/hooks/${crypto.randomUUID()}`;
+	readonly url = `https://partner.example${this.path}`;
+
+	async behave(behaviour: Behaviour): Promise<void> {
+		await env.PARTNER.fetch(`https://partner/__control${this.path}`, { method: "PUT", body: JSON.stringify(behaviour) });
+	}
+
+	async received(): Promise<Received[]> {
+		return (await env.PARTNER.fetch(`https://partner/__control${this.path}`)).json();
+	}
+
+	/** Requests that answered 2xx are not known here; every request the partner saw is. */
+	async webhookIds(): Promise<string[]> {
+		return (await this.received()).map((r) => r.headers["webhook-id"]);
+	}
+
+	/** Verifies each request with the standardwebhooks package, not with our own code. */
+	async verifiedBodies(secret: string): Promise<unknown[]> {
+		const webhook = new Webhook(secret);
+		return (await this.received()).map((r) => webhook.verify(r.body, r.headers));
+	}
+}
+
+export async function destinationFor(
+	endpoint: PartnerEndpoint,
+	fields: Partial<Pick<Destination, "event_types" | "kinds" | "include_stale" | "enabled">> = {},
+): Promise<Destination> {
+	return insertDestination(env.HISTORY, {
+		url: endpoint.url,
+		event_types: fields.event_types ?? ["*"],
+		kinds: fields.kinds ?? null,
+		include_stale: fields.include_stale ?? false,
+		enabled: fields.enabled ?? true,
+		secret: newSecret(),
+	});
+}
+
+export async function deliveryRow(eventId: string, destinationId: string) {
+	return env.HISTORY.prepare("SELECT * FROM deliveries WHERE event_id = ? AND destination_id = ?")
+		.bind(eventId, destinationId)
+		.first<{ attempts: number; outcome: string; last_status_code: number | null; last_error: string | null }>();
+}
