@@ -22,6 +22,13 @@ describe("event identity", () => {
 		expect(await eventIdOf(parsed.event.type, parsed.event.entity, "confirmed", "2025-07-30T16:05:00.000Z")).toBe(expected);
 	});
 
+	it("is, for QI Tech's Batch Paid example, the value the README shows", async () => {
+		const example = EXAMPLES.find((e) => e.title === "Batch Paid");
+		const parsed = await classify(JSON.parse(example?.body ?? ""), bytes(example?.body ?? ""));
+		if (!parsed.ok) throw new Error("expected a valid event");
+		expect(parsed.event.event_id).toBe("2222bd568e84eeddd5e33e84a6e31df674806ff2466708b724cfd95696bd729c");
+	});
+
 	it("does not change when a resend differs only in formatting, field order, extra fields or time notation", async () => {
 		const a = `{"webhook_type":"settlement.payment_batch_status_change","webhook_datetime":"2024-04-23T15:08:30Z","data":{"external_id":"b1","status":"paid"}}`;
 		const b = `{ "data": { "status": "paid", "external_id": "b1", "new_field": 1 },
