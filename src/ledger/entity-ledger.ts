@@ -9,7 +9,7 @@ import { judge, type Moment } from "../catalog/ordering";
 import type { Env } from "../env";
 import { notificationsOf } from "./outbox";
 import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "./records";
-import { createTables, insertEvent, readEntity, readHistory, writeEntity } from "./tables";
+import { createTables, insertEvent, readEntity, readHistory, requeueEvent, writeEntity } from "./tables";
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -65,6 +65,15 @@ export class EntityLedger extends DurableObject<Env> {
 		this.entity = next;
 		if (!this.alarmScheduled) this.scheduleDrain(0);
 		return this.verdict(recorded.result, event);
+	}
+
+	/** Puts a recorded event back in the outbox, to be sent again after `delayMs`. */
+	async requeue(eventId: string, delayMs: number): Promise<boolean> {
+		const found = requeueEvent(this.sql, eventId);
+		const due = Date.now() + delayMs;
+		const alarm = await this.ctx.storage.getAlarm();
+		if (found && (alarm === null || alarm > due)) this.scheduleDrain(delayMs);
+		return found;
 	}
 
 	/** The whole body of one recorded event, for notifications that travel by reference. */

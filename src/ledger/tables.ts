@@ -45,6 +45,14 @@ export function insertEvent(sql: SqlStorage, event: RecordedEvent, payload: stri
 	sql.exec("INSERT INTO outbox (seq, event_id) VALUES (?, ?)", seq, event.event_id);
 }
 
+/** Back into the outbox (if still recorded and not queued already); false if unknown. */
+export function requeueEvent(sql: SqlStorage, eventId: string): boolean {
+	const row = sql.exec<{ seq: number }>("SELECT seq FROM events WHERE event_id = ?", eventId).toArray()[0];
+	if (!row) return false;
+	sql.exec("INSERT INTO outbox (seq, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING", row.seq, eventId);
+	return true;
+}
+
 export function readRecords(sql: SqlStorage, eventIds: string[]): Map<string, { record: RecordedEvent; payload: string }> {
 	const found = new Map<string, { record: RecordedEvent; payload: string }>();
 	for (const id of eventIds) {

@@ -1,30 +1,54 @@
 /**
  * The events Queue consumer: writes each batch of recorded events to the D1 history in one
- * transaction, then owes each event to every destination that wants it (fan-out). Messages whose payload travelled by reference fetch it from the entity's
- * ledger first. Anything that fails is retried with backoff; after max_retries the message
- * lands in the dead-letter queue.
+ * transaction, then owes each event to every destination that wants it (fan-out). Messages
+ * whose payload travelled by reference fetch it from the entity's ledger first. What fails is
+ * retried with backoff; after max_retries the message lands in the dead-letter queue, whose
+ * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
+ * reaches D1 whenever D1 recovers.
  */
 import type { Env } from "../env";
-import type { EventNotification } from "../ledger/records";
+import type { EventNotification, RecordedEvent } from "../ledger/records";
 import { writeHistory } from "../storage/history";
 import { fanOut } from "./fan-out";
 
+type Failed = (message: Message<EventNotification>) => Promise<void>;
+
 export async function consumeEvents(batch: MessageBatch<EventNotification>, env: Env): Promise<void> {
+	await record(batch.messages, env, async (message) => message.retry({ delaySeconds: backoffSeconds(message.attempts) }));
+}
+
+/** Retries exhausted: one more try, then back to the entity's ledger, whose alarm retries it. */
+export async function consumeDeadLetters(batch: MessageBatch<EventNotification>, env: Env): Promise<void> {
+	logFailure("dead-lettered", batch.messages, null);
+	await record(batch.messages, env, async (message) => {
+		try {
+			await ledgerOf(env, message.body.event).requeue(message.body.event.event_id, RETURN_DELAY_MS);
+			message.ack();
+		} catch (err) {
+			logFailure("could not return the event to its ledger", [message], err);
+			message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+		}
+	});
+}
+
+/** A dead-lettered event waits this long in its ledger's outbox before the next try. */
+const RETURN_DELAY_MS = 5 * 60_000;
+
+async function record(messages: readonly Message<EventNotification>[], env: Env, failed: Failed): Promise<void> {
 	const payloads = new Map<string, string>();
 	const ready: Message<EventNotification>[] = [];
 	await Promise.all(
-		batch.messages.map(async (message) => {
+		messages.map(async (message) => {
 			const { event, payload } = message.body;
 			if (payload !== null) return ready.push(message);
 			try {
-				const ledger = env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(`${event.kind}:${event.key}`));
-				const body = await ledger.payloadOf(event.event_id);
+				const body = await ledgerOf(env, event).payloadOf(event.event_id);
 				if (body === null) throw new Error("the ledger has no such event");
 				payloads.set(event.event_id, body);
 				ready.push(message);
 			} catch (err) {
 				logFailure("payload fetch failed", [message], err);
-				message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+				await failed(message);
 			}
 		}),
 	);
@@ -35,14 +59,12 @@ export async function consumeEvents(batch: MessageBatch<EventNotification>, env:
 		for (const message of ready) message.ack();
 	} catch (err) {
 		logFailure("history write or fan-out failed", ready, err);
-		for (const message of ready) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+		await Promise.all(ready.map(failed));
 	}
 }
 
-/** Messages that exhausted their retries: one last try, then a loud record of the loss to D1. */
-export async function consumeDeadLetters(batch: MessageBatch<EventNotification>, env: Env): Promise<void> {
-	logFailure("dead-lettered", batch.messages, null);
-	await consumeEvents(batch, env);
+function ledgerOf(env: Env, event: RecordedEvent) {
+	return env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(`${event.kind}:${event.key}`));
 }
 
 export function backoffSeconds(attempts: number): number {

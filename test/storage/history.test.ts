@@ -75,6 +75,33 @@ describe("the D1 history written by the queue consumer", () => {
 		expect(await historyRows([notifications[0].event.event_id], 0)).toHaveLength(1);
 	});
 
+	it("hands a dead-lettered event back to its ledger when D1 is still down, and it reaches D1 later", async () => {
+		const key = crypto.randomUUID();
+		const notifications = await notificationsFor("payment_batch", key, ["paid"]);
+		const eventId = notifications[0].event.event_id;
+		await historyRows([eventId]);
+		await env.HISTORY.prepare("DELETE FROM events WHERE event_id = ?").bind(eventId).run();
+		const failingHistory: D1Database = Object.assign(Object.create(env.HISTORY), {
+			prepare: (query: string) => env.HISTORY.prepare(query),
+			batch: () => Promise.reject(new Error("injected fault: D1 unavailable")),
+		});
+		const batch = createMessageBatch<EventNotification>("qitech-events-dlq", [
+			{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: notifications[0] },
+		]);
+		const ctx = createExecutionContext();
+		await worker.queue(batch, { ...env, HISTORY: failingHistory });
+		expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+		expect(await historyRows([eventId], 0)).toHaveLength(0);
+
+		// The ledger holds it in its outbox; its alarm sends it again, and D1 (back now) gets it.
+		const outbox = await runInDurableObject(ledgerOf(`payment_batch:${key}`), (_: EntityLedger, state) =>
+			state.storage.sql.exec("SELECT event_id FROM outbox").toArray(),
+		);
+		expect(outbox).toEqual([{ event_id: eventId }]);
+		await runDurableObjectAlarm(ledgerOf(`payment_batch:${key}`));
+		expect(await historyRows([eventId])).toHaveLength(1);
+	});
+
 	it("links an entity to the entities it belongs to", async () => {
 		const asset = crypto.randomUUID();
 		const assignment = crypto.randomUUID();
