@@ -2,7 +2,7 @@
 import type { Hook } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
 
-// biome-ignore lint/suspicious/noExplicitAny: the hook serves every route's own input types.
+// One hook for every route, whatever its input types.
 export const rejectInvalid: Hook<any, any, any, any> = (result) => {
 	if (!result.success) throw new ApiError("invalid_request", "the request's parameters are invalid", result.error.issues);
 };
