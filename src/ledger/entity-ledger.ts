@@ -9,7 +9,7 @@ import { judge, type Moment } from "../catalog/ordering";
 import type { Env } from "../env";
 import { notificationsOf } from "./outbox";
 import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "./records";
-import { createTables, insertEvent, readEntity, readHistory, requeueEvent, writeEntity } from "./tables";
+import { createTables, hasTables, insertEvent, readEntity, readHistory, requeueEvent, writeEntity } from "./tables";
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -24,16 +24,17 @@ export class EntityLedger extends DurableObject<Env> {
 		super(ctx, env);
 		this.notifications = env.EVENTS_QUEUE;
 		this.sql = ctx.storage.sql;
-		createTables(this.sql);
-		this.entity = readEntity(this.sql);
+		// Tables are created by the first event: a lookup of an unknown key leaves nothing behind.
+		this.entity = hasTables(this.sql) ? readEntity(this.sql) : null;
 		ctx.blockConcurrencyWhile(async () => {
 			this.alarmScheduled = (await ctx.storage.getAlarm()) !== null;
-			if (!this.alarmScheduled && this.outboxSize() > 0) this.scheduleDrain(0);
+			if (!this.alarmScheduled && this.entity !== null && this.outboxSize() > 0) this.scheduleDrain(0);
 		});
 	}
 
 	/** Deduplicate, order and record one event; durable when this returns. */
 	record(event: IncomingEvent): Verdict {
+		if (!this.entity) createTables(this.sql);
 		const entity = this.entity;
 		const seen = this.sql.exec("SELECT 1 FROM events WHERE event_id = ?", event.event_id).toArray().length > 0;
 		if (seen) return this.verdict("duplicate", event);
@@ -69,7 +70,7 @@ export class EntityLedger extends DurableObject<Env> {
 
 	/** Puts a recorded event back in the outbox, to be sent again after `delayMs`. */
 	async requeue(eventId: string, delayMs: number): Promise<boolean> {
-		const found = requeueEvent(this.sql, eventId);
+		const found = this.entity !== null && requeueEvent(this.sql, eventId);
 		const due = Date.now() + delayMs;
 		const alarm = await this.ctx.storage.getAlarm();
 		if (found && (alarm === null || alarm > due)) this.scheduleDrain(delayMs);
@@ -78,6 +79,7 @@ export class EntityLedger extends DurableObject<Env> {
 
 	/** The whole body of one recorded event, for notifications that travel by reference. */
 	payloadOf(eventId: string): string | null {
+		if (!this.entity) return null;
 		const row = this.sql.exec<{ payload: string }>("SELECT payload FROM events WHERE event_id = ?", eventId).toArray();
 		return row[0]?.payload ?? null;
 	}
@@ -98,10 +100,11 @@ export class EntityLedger extends DurableObject<Env> {
 		for (;;) {
 			// Read the state on every round: events recorded while we awaited the Queue changed it.
 			const entity = this.entity;
+			if (!entity) return;
 			const rows = this.sql
 				.exec<{ event_id: string; attempts: number }>("SELECT event_id, attempts FROM outbox ORDER BY seq LIMIT 100")
 				.toArray();
-			if (rows.length === 0 || !entity) return;
+			if (rows.length === 0) return;
 			try {
 				for (const batch of notificationsOf(this.sql, rows, entity)) {
 					await this.notifications.sendBatch(batch.messages);

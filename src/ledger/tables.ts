@@ -20,6 +20,10 @@ export function createTables(sql: SqlStorage): void {
 	`);
 }
 
+export function hasTables(sql: SqlStorage): boolean {
+	return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity'").toArray().length > 0;
+}
+
 export function readEntity(sql: SqlStorage): EntityState | null {
 	const row = sql.exec<{ state: string }>("SELECT state FROM entity WHERE id = 1").toArray()[0];
 	return row ? (JSON.parse(row.state) as EntityState) : null;

@@ -57,6 +57,18 @@ describe("one event, one record", () => {
 	});
 });
 
+describe("an entity nobody sent", () => {
+	it("is looked up without leaving storage behind", async () => {
+		const stub = ledgerOf(`asset:${crypto.randomUUID()}`);
+		expect(await stub.snapshot()).toBeNull();
+		expect(await stub.payloadOf("no-such-event")).toBeNull();
+		const tables = await runInDurableObject(stub, (_: EntityLedger, state) =>
+			state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray(),
+		);
+		expect(tables).toEqual([]);
+	});
+});
+
 describe("durable before we answer", () => {
 	it("accepts a signed 250 KiB event and stores it in D1 byte for byte", async () => {
 		const key = crypto.randomUUID();
