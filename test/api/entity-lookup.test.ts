@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventBody } from "../support/fixtures";
 import { deliverOk } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk, lookupWith } from "./partner-client";
+import { unreachableLedgers } from "../support/faults";
 
 interface Detail {
 	entity: { kind: string; key: string; status: string; occurred_at: string; related: Record<string, string>; anomalies: unknown[] };
@@ -62,12 +63,7 @@ describe("GET /v1/entities/{kind}/{key}", () => {
 	});
 
 	it("answers 503 unavailable with Retry-After, and no internals, when the entity's ledger cannot be reached", async () => {
-		const real = env.ENTITY_LEDGER;
-		const unreachable = {
-			idFromName: (name: string) => real.idFromName(name),
-			get: () => ({ snapshot: () => Promise.reject(new Error("injected fault: ledger unreachable")) }),
-		} as unknown as Cloudflare.Env["ENTITY_LEDGER"];
-		const response = await lookupWith({ ENTITY_LEDGER: unreachable }, "/v1/entities/asset/any");
+		const response = await lookupWith({ ENTITY_LEDGER: unreachableLedgers(env.ENTITY_LEDGER) }, "/v1/entities/asset/any");
 		expect(response.status).toBe(503);
 		expect(response.headers.get("retry-after")).toBe("1");
 		const text = await response.text();

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/ledger/records";
-import { FlakyQueue } from "../support/faults";
+import { FlakyQueue, unreachableLedgers } from "../support/faults";
 import { eventBody } from "../support/fixtures";
 import { deliver, deliverOk, entityRow, historyRows, ledgerOf, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
@@ -143,12 +143,7 @@ describe("durable before we answer", () => {
 		const { default: worker } = await import("../../src/index");
 		const body = eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
 		const headers = { ...(await signedHeaders(body)), "content-type": "application/json" };
-		const brokenLedgers: typeof env.ENTITY_LEDGER = Object.assign(Object.create(env.ENTITY_LEDGER), {
-			idFromName: (name: string) => env.ENTITY_LEDGER.idFromName(name),
-			get: () => {
-				throw new Error("injected fault: Durable Object overloaded");
-			},
-		});
+		const brokenLedgers = unreachableLedgers(env.ENTITY_LEDGER);
 		const response = await worker.fetch(
 			new Request(WEBHOOK_URL, { method: "POST", body, headers }),
 			{ ...env, ENTITY_LEDGER: brokenLedgers },

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/ledger/records";
-import { FlakyQueue } from "../support/faults";
+import { d1WithFailingBatches, FlakyQueue } from "../support/faults";
 import { eventBody } from "../support/fixtures";
 import { deliverOk, entityRow, historyRows, ledgerOf } from "../support/webhook";
 
@@ -60,10 +60,7 @@ describe("the D1 history written by the queue consumer", () => {
 		const notifications = await notificationsFor("payment_batch", key, ["paid"]);
 		await historyRows([notifications[0].event.event_id]);
 		await env.HISTORY.prepare("DELETE FROM events WHERE entity_key = ?").bind(key).run();
-		const failingHistory: D1Database = Object.assign(Object.create(env.HISTORY), {
-			prepare: (query: string) => env.HISTORY.prepare(query),
-			batch: () => Promise.reject(new Error("injected fault: D1 unavailable")),
-		});
+		const failingHistory = d1WithFailingBatches(env.HISTORY);
 		const result = await consume(notifications, { ...env, HISTORY: failingHistory });
 		expect(result.explicitAcks).toEqual([]);
 		expect(result.retryMessages.map((m) => m.msgId)).toHaveLength(1);
@@ -81,10 +78,7 @@ describe("the D1 history written by the queue consumer", () => {
 		const eventId = notifications[0].event.event_id;
 		await historyRows([eventId]);
 		await env.HISTORY.prepare("DELETE FROM events WHERE event_id = ?").bind(eventId).run();
-		const failingHistory: D1Database = Object.assign(Object.create(env.HISTORY), {
-			prepare: (query: string) => env.HISTORY.prepare(query),
-			batch: () => Promise.reject(new Error("injected fault: D1 unavailable")),
-		});
+		const failingHistory = d1WithFailingBatches(env.HISTORY);
 		const batch = createMessageBatch<EventNotification>("qitech-events-dlq", [
 			{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: notifications[0] },
 		]);

@@ -43,3 +43,21 @@ export class FlakyQueue<Body> implements Queue<Body> {
 		}
 	}
 }
+
+/** The real D1, except that every batch (a transaction) fails, as when D1 is unavailable. */
+export function d1WithFailingBatches(real: D1Database): D1Database {
+	return Object.assign(Object.create(real), {
+		prepare: (query: string) => real.prepare(query),
+		batch: () => Promise.reject(new Error("injected fault: D1 unavailable")),
+	});
+}
+
+/** The real ledger namespace, except that reaching an object fails, as when it is overloaded. */
+export function unreachableLedgers<T extends Rpc.DurableObjectBranded>(real: DurableObjectNamespace<T>): DurableObjectNamespace<T> {
+	return Object.assign(Object.create(real), {
+		idFromName: (name: string) => real.idFromName(name),
+		get: () => {
+			throw new Error("injected fault: Durable Object overloaded");
+		},
+	});
+}
