@@ -4,7 +4,9 @@ import { serveApiDocs } from "./api/openapi/document";
 import { partnerApi } from "./api/partner-api";
 import type { Env } from "./env";
 import { onError, onNotFound } from "./errors";
+import { health } from "./health";
 import { ingress } from "./ingress/route";
+import { logBatch, requestLog } from "./logs";
 import { consumeQueue, type QueueMessage } from "./notifications/queues";
 
 export { EntityLedger } from "./ledger/entity-ledger";
@@ -12,12 +14,13 @@ export { EntityLedger } from "./ledger/entity-ledger";
 const app = new OpenAPIHono<{ Bindings: Env }>();
 app.onError(onError);
 app.notFound(onNotFound);
-app.get("/healthz", (c) => c.json({ ok: true }));
+app.use(requestLog);
+app.route("/", health);
 app.route("/", ingress);
 app.route("/", partnerApi);
 serveApiDocs(app);
 
 export default {
 	fetch: app.fetch,
-	queue: consumeQueue,
+	queue: (batch, env) => logBatch(batch, (logged) => consumeQueue(logged, env)),
 } satisfies ExportedHandler<Env, QueueMessage>;

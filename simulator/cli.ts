@@ -1,0 +1,190 @@
+/// <reference types="node" />
+/**
+ * `npm run simulate -- [options]`: sends QI Tech's documented flows to a receiver, signed like
+ * QI Tech with the keys of .dev.vars (or .dev.vars.example), and checks where each entity ends.
+ */
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { QitechSigner, type Scheme } from "../test/support/qitech-signer";
+import { readDevVars } from "./dev-vars";
+import { buildPlan, FLOW_NAMES, type FlowName, type Plan } from "./plan";
+import { readBack } from "./read-back";
+import { outcomeLine, progressBar, summaryTable, throughputLine } from "./report";
+import { type Outcome, runPlan } from "./run";
+import { mismatches, summarise } from "./summary";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WEBHOOK_PATH = "/webhooks/qitech";
+const SCHEMES: readonly Scheme[] = ["hs256", "hmac", "es512"];
+/** Past this many webhooks a progress bar replaces the line per webhook (unless --verbose). */
+const LINE_PER_WEBHOOK_UP_TO = 300;
+/** Under the progress bar, rejections still get their line, up to this many. */
+const REJECTIONS_SHOWN = 10;
+
+const USAGE = `npm run simulate -- [options]
+  --url URL          receiver base URL (default http://127.0.0.1:8787)
+  --flow NAME        all | ${FLOW_NAMES.join(" | ")} (default all)
+  --scheme NAME      ${SCHEMES.join(" | ")} (default hs256)
+  --duplicates N     resend every webhook N more times (default 0)
+  --shuffle          deliver each flow's webhooks in a random order
+  --entities N       instances of each flow (default 1)
+  --concurrency N    flow instances in flight at once (default 8)
+  --seed N           replay the order of an earlier --shuffle run
+  --verbose          one line per webhook even for large runs`;
+
+interface Options {
+	url: string;
+	flows: FlowName[];
+	scheme: Scheme;
+	duplicates: number;
+	shuffle: boolean;
+	entities: number;
+	concurrency: number;
+	seed?: number;
+	verbose: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options | null {
+	const { values } = parseArgs({
+		args: argv,
+		strict: true,
+		options: {
+			url: { type: "string", default: "http://127.0.0.1:8787" },
+			flow: { type: "string", default: "all" },
+			scheme: { type: "string", default: "hs256" },
+			duplicates: { type: "string", default: "0" },
+			shuffle: { type: "boolean", default: false },
+			entities: { type: "string", default: "1" },
+			concurrency: { type: "string", default: "8" },
+			seed: { type: "string" },
+			verbose: { type: "boolean", default: false },
+			help: { type: "boolean", short: "h", default: false },
+		},
+	});
+	if (values.help) return null;
+	const flow = values.flow;
+	if (flow !== "all" && !FLOW_NAMES.includes(flow as FlowName)) throw new UsageError(`unknown flow ${flow}`);
+	if (!SCHEMES.includes(values.scheme as Scheme)) throw new UsageError(`unknown scheme ${values.scheme}`);
+	return {
+		url: values.url.replace(/\/+$/, ""),
+		flows: flow === "all" ? [...FLOW_NAMES] : [flow as FlowName],
+		scheme: values.scheme as Scheme,
+		duplicates: count(values.duplicates, "duplicates", 0),
+		shuffle: values.shuffle,
+		entities: count(values.entities, "entities", 1),
+		concurrency: count(values.concurrency, "concurrency", 1),
+		seed: values.seed === undefined ? undefined : count(values.seed, "seed", 0),
+		verbose: values.verbose,
+	};
+}
+
+function count(text: string, name: string, min: number): number {
+	const n = Number(text);
+	if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${text}`);
+	return n;
+}
+
+function signerFrom(vars: Record<string, string>): QitechSigner {
+	return new QitechSigner(
+		{
+			hmacKey: vars.QITECH_HMAC_KEYS?.split(",")[0]?.trim() ?? "",
+			es512PrivateKey: vars.DEV_QITECH_ES512_PRIVATE_KEY ?? "",
+			apiClientKey: vars.QITECH_API_CLIENT_KEY || undefined,
+		},
+		// Node's WebCrypto has no MD5; QI Tech's ES512 claims carry one.
+		async (bytes) => createHash("md5").update(bytes).digest("hex"),
+	);
+}
+
+/** The first partner key given in clear (entries `sha256:<hex>` are digests, not usable keys). */
+function partnerKeyFrom(vars: Record<string, string>): string | null {
+	const keys = (vars.PARTNER_API_KEYS ?? "").split(",").map((k) => k.trim());
+	return keys.find((k) => k !== "" && !k.startsWith("sha256:")) ?? null;
+}
+
+/** Prints a line per webhook, or for large runs a progress bar (redrawn on a terminal). */
+function reporter(total: number, verbose: boolean, started: number): { onOutcome: (o: Outcome) => void; done: () => void } {
+	if (verbose || total <= LINE_PER_WEBHOOK_UP_TO) return { onOutcome: (o) => console.log(outcomeLine(o)), done: () => {} };
+	let done = 0;
+	let drawn = 0;
+	let rejections = 0;
+	const draw = () => (process.stdout.isTTY ? process.stdout.write(`\r${progressBar(done, total, Date.now() - started)}`) : console.log(progressBar(done, total, Date.now() - started)));
+	return {
+		onOutcome: (o) => {
+			done++;
+			if (o.answer === "rejected" && ++rejections <= REJECTIONS_SHOWN) {
+				console.log(`\n${outcomeLine(o)}${rejections === REJECTIONS_SHOWN ? "\n(further rejections only counted)" : ""}`);
+			}
+			const step = process.stdout.isTTY ? Math.max(1, Math.floor(total / 200)) : Math.ceil(total / 10);
+			if (done - drawn >= step || done === total) {
+				drawn = done;
+				draw();
+			}
+		},
+		done: () => process.stdout.isTTY && process.stdout.write("\n"),
+	};
+}
+
+async function reachable(url: string): Promise<boolean> {
+	const response = await fetch(`${url}/healthz`).catch(() => null);
+	return response?.ok ?? false;
+}
+
+function describe(plan: Plan, options: Options, varsFile: string): string {
+	const webhooks = plan.lanes.reduce((n, lane) => n + lane.length, 0);
+	const order = options.shuffle ? `shuffled (seed ${plan.seed})` : "in flow order";
+	return `simulate: ${webhooks} webhooks, ${plan.entities.length} entities, ${options.scheme}, ${order}, keys from ${varsFile} → ${options.url}${WEBHOOK_PATH}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+	const options = parseOptions(argv);
+	if (!options) {
+		console.log(USAGE);
+		return 0;
+	}
+	const { file, vars } = readDevVars(ROOT);
+	if (options.scheme === "es512" && !vars.DEV_QITECH_ES512_PRIVATE_KEY) throw new UsageError(`${file} has no DEV_QITECH_ES512_PRIVATE_KEY to sign ES512 with`);
+	if (!(await reachable(options.url))) {
+		console.error(`simulate: nothing answers ${options.url}/healthz; start the receiver with \`npm run dev\` or pass --url`);
+		return 2;
+	}
+	const plan = buildPlan({ flows: options.flows, entities: options.entities, duplicates: options.duplicates, shuffle: options.shuffle, seed: options.seed });
+	console.log(describe(plan, options, file));
+	const signer = signerFrom(vars);
+	const webhookUrl = `${options.url}${WEBHOOK_PATH}`;
+	const started = Date.now();
+	const total = plan.lanes.reduce((n, lane) => n + lane.length, 0);
+	const progress = reporter(total, options.verbose, started);
+	const outcomes = await runPlan(plan, {
+		send: (body, headers) => fetch(webhookUrl, { method: "POST", body, headers }),
+		sign: (body) => signer.headers(body, { scheme: options.scheme, url: webhookUrl }),
+		concurrency: options.concurrency,
+		onOutcome: progress.onOutcome,
+	});
+	progress.done();
+	const elapsed = Date.now() - started;
+	const finals = await readBack(options.url, partnerKeyFrom(vars), plan.entities);
+	const summaries = summarise(plan, outcomes, finals.statuses);
+	console.log(`\n${summaryTable(summaries, finals.unchecked)}\n`);
+	console.log(throughputLine(outcomes.length, elapsed, options.concurrency));
+	const wrong = mismatches(summaries);
+	if (wrong.length === 0) {
+		console.log("every entity ended at its documented final status");
+		return 0;
+	}
+	console.log(`${wrong.length} entities did not end at their documented final status${options.shuffle ? ` (replay with --seed ${plan.seed})` : ""}`);
+	return 1;
+}
+
+main(process.argv.slice(2)).then(
+	(code) => process.exit(code),
+	(err) => {
+		const usage = err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+		console.error(usage ? `simulate: ${(err as Error).message}\n\n${USAGE}` : err);
+		process.exit(2);
+	},
+);

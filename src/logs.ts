@@ -1,0 +1,104 @@
+/**
+ * One JSON log line per request and per queue batch, for Workers Logs. Never a secret, a
+ * header value or a body: routes, outcomes, identifiers and timings only.
+ */
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { ApiError } from "./errors";
+import { WEBHOOK_PATH } from "./ingress/route";
+
+/** Every route but the webhook, which logs its own line with the ledger's verdict. */
+export const requestLog: MiddlewareHandler = async (c, next) => {
+	if (c.req.path === WEBHOOK_PATH) return next();
+	const started = Date.now();
+	await next();
+	const status = c.res.status;
+	const { kind, key, event_id } = c.req.param() as Record<string, string | undefined>;
+	const route = routePath(c, -1);
+	console.log(
+		JSON.stringify({
+			route: route === "*" || route === "/*" ? null : route,
+			method: c.req.method,
+			request_id: c.req.header("cf-ray") ?? null,
+			status,
+			outcome: status < 400 ? "ok" : status < 500 ? "rejected" : "error",
+			reason: reasonOf(c.error, status),
+			entity: kind && key ? `${kind}:${key}` : null,
+			event_id: event_id ?? null,
+			latency_ms: Date.now() - started,
+		}),
+	);
+};
+
+function reasonOf(error: Error | undefined, status: number): string | null {
+	if (error instanceof ApiError) return error.code;
+	if (error) return "internal";
+	return status === 404 ? "not_found" : null;
+}
+
+/** Runs `consume` on the batch and logs what became of its messages. */
+export async function logBatch<Body>(batch: MessageBatch<Body>, consume: (batch: MessageBatch<Body>) => Promise<void>): Promise<void> {
+	const started = Date.now();
+	const tally = { acked: 0, retried: 0 };
+	let failure: unknown = null;
+	try {
+		await consume(observed(batch, tally));
+	} catch (err) {
+		failure = err;
+		throw err;
+	} finally {
+		const settled = tally.acked + tally.retried;
+		console.log(
+			JSON.stringify({
+				queue: batch.queue,
+				messages: batch.messages.length,
+				acked: failure ? 0 : tally.acked,
+				retried: failure ? batch.messages.length : tally.retried,
+				// A message neither acked nor retried is acked when the handler returns.
+				implicitly_acked: failure ? 0 : batch.messages.length - settled,
+				outcome: failure ? "error" : tally.retried > 0 ? "partial" : "ok",
+				reason: failure ? String(failure) : null,
+				max_attempts: Math.max(0, ...batch.messages.map((m) => m.attempts)),
+				backlog: batch.metadata?.metrics?.backlogCount ?? null,
+				latency_ms: Date.now() - started,
+			}),
+		);
+	}
+}
+
+/** The same batch, counting ack() and retry() calls on its messages. */
+function observed<Body>(batch: MessageBatch<Body>, tally: { acked: number; retried: number }): MessageBatch<Body> {
+	const messages = batch.messages.map(
+		(m): Message<Body> => ({
+			get id() {
+				return m.id;
+			},
+			get timestamp() {
+				return m.timestamp;
+			},
+			get body() {
+				return m.body;
+			},
+			get attempts() {
+				return m.attempts;
+			},
+			ack: () => {
+				tally.acked++;
+				m.ack();
+			},
+			retry: (options) => {
+				tally.retried++;
+				m.retry(options);
+			},
+		}),
+	);
+	return {
+		queue: batch.queue,
+		messages,
+		get metadata() {
+			return batch.metadata;
+		},
+		ackAll: () => messages.forEach((m) => m.ack()),
+		retryAll: (options) => messages.forEach((m) => m.retry(options)),
+	};
+}

@@ -1,0 +1,56 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+
+/** A D1 binding that fails the test's expectations the moment anything uses it. */
+const untouchableD1 = new Proxy({} as D1Database, {
+	get(_, property) {
+		throw new Error(`D1 was touched: ${String(property)}`);
+	},
+});
+
+/** The real D1 with its queries failing, as during an outage. */
+const failingD1 = new Proxy(env.HISTORY, {
+	get(target, property) {
+		if (property === "prepare") return () => ({ first: () => Promise.reject(new Error("D1_ERROR: injected outage")) });
+		return Reflect.get(target, property);
+	},
+});
+
+async function call(path: string, bindings: Partial<typeof env>) {
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(new Request(`https://receiver.test${path}`), { ...env, ...bindings } as typeof env, ctx);
+	await waitOnExecutionContext(ctx);
+	return response;
+}
+
+describe("health and readiness", () => {
+	it("answers /healthz without touching D1", async () => {
+		const response = await call("/healthz", { HISTORY: untouchableD1 });
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ ok: true });
+	});
+
+	it("is ready when D1 answers a query and the queue is bound", async () => {
+		const response = await exports.default.fetch("https://receiver.test/readyz");
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ ok: true, checks: { d1: "ok", queue: "ok" } });
+	});
+
+	it("is not ready, naming D1, while D1 fails", async () => {
+		const response = await call("/readyz", { HISTORY: failingD1 });
+		expect(response.status).toBe(503);
+		const body = await response.json<{ error: { code: string; details: Record<string, string> } }>();
+		expect(body.error.code).toBe("unavailable");
+		expect(body.error.details.d1).toMatch(/^unavailable: .*injected outage/);
+		expect(body.error.details.queue).toBe("ok");
+	});
+
+	it("is not ready, naming the queue, when the queue binding is missing", async () => {
+		const response = await call("/readyz", { EVENTS_QUEUE: undefined });
+		expect(response.status).toBe(503);
+		const body = await response.json<{ error: { details: Record<string, string> } }>();
+		expect(body.error.details).toEqual({ d1: "ok", queue: "not bound" });
+	});
+});
