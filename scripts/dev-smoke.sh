@@ -22,16 +22,16 @@ trap stop EXIT
 trap 'exit 143' TERM INT
 
 for _ in $(seq 1 90); do
-	curl -sf "$url/healthz" >/dev/null && break
+	curl -sf -m 2 "$url/healthz" >/dev/null && break
 	kill -0 "$dev" 2>/dev/null || break
 	sleep 1
 done
-if ! curl -sf "$url/healthz"; then
+if ! curl -sf -m 10 "$url/healthz"; then
 	echo "dev-smoke: nothing answered $url/healthz; the receiver said:"
 	tail -40 "$log"
 	exit 1
 fi
 echo
-curl -sf "$url/readyz"
+curl -sf -m 10 "$url/readyz"
 echo
 timeout 120 npm run simulate -- --url "$url" --flow payment-batch

@@ -1,41 +1,46 @@
 /**
  * GET /healthz: the worker runs (touches no binding, so it stays cheap for uptime checks).
- * GET /readyz: the worker can take webhooks: D1 answers a query and the Queue is bound.
+ * GET /readyz: the worker can take webhooks: D1 answers a query and both Queues answer.
  */
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { errorBody } from "./errors";
 
-/** A readiness probe must answer even when D1 hangs. */
-const D1_TIMEOUT_MS = 2_000;
+/** A readiness probe must answer even when a binding hangs. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 export const health = new Hono<{ Bindings: Env }>();
 
 health.get("/healthz", (c) => c.json({ ok: true }));
 
 health.get("/readyz", async (c) => {
-	const checks = { d1: await checkD1(c.env.HISTORY), queue: checkQueue(c.env.EVENTS_QUEUE) };
+	const [d1, events_queue, deliveries_queue] = await Promise.all([
+		c.env.HISTORY ? probe(() => c.env.HISTORY.prepare("SELECT 1").first()) : "not bound",
+		checkQueue(c.env.EVENTS_QUEUE),
+		checkQueue(c.env.DELIVERIES_QUEUE),
+	]);
+	const checks = { d1, events_queue, deliveries_queue };
 	if (Object.values(checks).every((check) => check === "ok")) return c.json({ ok: true, checks });
 	return c.json(errorBody("unavailable", "not ready", checks), 503);
 });
 
-async function checkD1(db: D1Database | undefined): Promise<string> {
-	if (!db) return "not bound";
+/** Asks for the backlog, never sends: a probe message would reach the consumer as an event. */
+async function checkQueue(queue: Queue<unknown> | undefined): Promise<string> {
+	if (typeof queue?.sendBatch !== "function") return "not bound";
+	return typeof queue.metrics === "function" ? probe(() => queue.metrics()) : "ok";
+}
+
+async function probe(call: () => Promise<unknown>): Promise<string> {
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`no answer in ${D1_TIMEOUT_MS} ms`)), D1_TIMEOUT_MS);
+		timer = setTimeout(() => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
 	});
 	try {
-		await Promise.race([db.prepare("SELECT 1").first(), timeout]);
+		await Promise.race([call(), timeout]);
 		return "ok";
 	} catch (err) {
 		return `unavailable: ${err instanceof Error ? err.message : String(err)}`;
 	} finally {
 		clearTimeout(timer);
 	}
-}
-
-/** Bound, not probed: sending a message would put a fake event in front of the consumer. */
-function checkQueue(queue: Queue | undefined): string {
-	return typeof queue?.send === "function" && typeof queue.sendBatch === "function" ? "ok" : "not bound";
 }

@@ -18,6 +18,14 @@ const failingD1 = new Proxy(env.HISTORY, {
 	},
 });
 
+/** The real events queue, its service not answering. */
+const silentQueue = new Proxy(env.EVENTS_QUEUE, {
+	get(target, property) {
+		if (property === "metrics") return () => Promise.reject(new Error("injected: queue service down"));
+		return Reflect.get(target, property);
+	},
+});
+
 async function call(path: string, bindings: Partial<typeof env>) {
 	const ctx = createExecutionContext();
 	const response = await worker.fetch(new Request(`https://receiver.test${path}`), { ...env, ...bindings } as typeof env, ctx);
@@ -32,10 +40,10 @@ describe("health and readiness", () => {
 		expect(await response.json()).toEqual({ ok: true });
 	});
 
-	it("is ready when D1 answers a query and the queue is bound", async () => {
+	it("is ready when D1 answers a query and both queues are bound", async () => {
 		const response = await exports.default.fetch("https://receiver.test/readyz");
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ ok: true, checks: { d1: "ok", queue: "ok" } });
+		expect(await response.json()).toEqual({ ok: true, checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok" } });
 	});
 
 	it("is not ready, naming D1, while D1 fails", async () => {
@@ -44,13 +52,21 @@ describe("health and readiness", () => {
 		const body = await response.json<{ error: { code: string; details: Record<string, string> } }>();
 		expect(body.error.code).toBe("unavailable");
 		expect(body.error.details.d1).toMatch(/^unavailable: .*injected outage/);
-		expect(body.error.details.queue).toBe("ok");
+		expect(body.error.details.events_queue).toBe("ok");
 	});
 
-	it("is not ready, naming the queue, when the queue binding is missing", async () => {
+	it("is not ready, naming the queue, when a queue binding is missing", async () => {
 		const response = await call("/readyz", { EVENTS_QUEUE: undefined });
 		expect(response.status).toBe(503);
 		const body = await response.json<{ error: { details: Record<string, string> } }>();
-		expect(body.error.details).toEqual({ d1: "ok", queue: "not bound" });
+		expect(body.error.details).toEqual({ d1: "ok", events_queue: "not bound", deliveries_queue: "ok" });
+	});
+
+	it("is not ready, naming the queue, while the queue service does not answer", async () => {
+		const response = await call("/readyz", { EVENTS_QUEUE: silentQueue });
+		expect(response.status).toBe(503);
+		const body = await response.json<{ error: { details: Record<string, string> } }>();
+		expect(body.error.details.events_queue).toMatch(/^unavailable: .*queue service down/);
+		expect(body.error.details.d1).toBe("ok");
 	});
 });

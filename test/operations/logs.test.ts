@@ -40,6 +40,19 @@ describe("operations logs", () => {
 		expect(everything).not.toContain(headers.Signature);
 	});
 
+	it("logs a lookup with its route pattern and entity, and never the partner key", async () => {
+		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
+		const [kind, key] = answer.entity.split(":");
+		const partnerKey = (env.PARTNER_API_KEYS ?? "").split(",")[0];
+		const response = await exports.default.fetch(`https://receiver.test/v1/entities/${kind}/${key}`, {
+			headers: { authorization: `Bearer ${partnerKey}` },
+		});
+		expect(response.status).toBe(200);
+		const lookups = requestLines().filter((l) => l.method === "GET");
+		expect(lookups).toEqual([expect.objectContaining({ route: "/v1/entities/:kind/:key", status: 200, outcome: "ok", entity: answer.entity })]);
+		expect(lines.join("\n")).not.toContain(partnerKey);
+	});
+
 	it("logs one line per queue batch once the consumer has written the events", async () => {
 		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
 		await expect
