@@ -10,18 +10,15 @@ import { parseArgs } from "node:util";
 import { QitechSigner, type Scheme } from "../test/support/qitech-signer";
 import { readDevVars } from "./dev-vars";
 import { buildPlan, FLOW_NAMES, type FlowName, type Plan } from "./plan";
+import { reporter } from "./progress";
 import { readBack } from "./read-back";
-import { outcomeLine, progressBar, summaryTable, throughputLine } from "./report";
-import { type Outcome, runPlan } from "./run";
+import { summaryTable, throughputLine } from "./report";
+import { runPlan } from "./run";
 import { mismatches, summarise } from "./summary";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WEBHOOK_PATH = "/webhooks/qitech";
 const SCHEMES: readonly Scheme[] = ["hs256", "hmac", "es512"];
-/** Past this many webhooks a progress bar replaces the line per webhook (unless --verbose). */
-const LINE_PER_WEBHOOK_UP_TO = 300;
-/** Under the progress bar, rejections still get their line, up to this many. */
-const REJECTIONS_SHOWN = 10;
 
 const USAGE = `npm run simulate -- [options]
   --url URL          receiver base URL (default http://127.0.0.1:8787)
@@ -73,16 +70,16 @@ function parseOptions(argv: string[]): Options | null {
 		url: values.url.replace(/\/+$/, ""),
 		flows: flow === "all" ? [...FLOW_NAMES] : [flow as FlowName],
 		scheme: values.scheme as Scheme,
-		duplicates: count(values.duplicates, "duplicates", 0),
+		duplicates: integer(values.duplicates, "duplicates", 0),
 		shuffle: values.shuffle,
-		entities: count(values.entities, "entities", 1),
-		concurrency: count(values.concurrency, "concurrency", 1),
-		seed: values.seed === undefined ? undefined : count(values.seed, "seed", 0),
+		entities: integer(values.entities, "entities", 1),
+		concurrency: integer(values.concurrency, "concurrency", 1),
+		seed: values.seed === undefined ? undefined : integer(values.seed, "seed", 0),
 		verbose: values.verbose,
 	};
 }
 
-function count(text: string, name: string, min: number): number {
+function integer(text: string, name: string, min: number): number {
 	const n = Number(text);
 	if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${text}`);
 	return n;
@@ -106,27 +103,8 @@ function partnerKeyFrom(vars: Record<string, string>): string | null {
 	return keys.find((k) => k !== "" && !k.startsWith("sha256:")) ?? null;
 }
 
-/** Prints a line per webhook, or for large runs a progress bar (redrawn on a terminal). */
-function reporter(total: number, verbose: boolean, started: number): { onOutcome: (o: Outcome) => void; done: () => void } {
-	if (verbose || total <= LINE_PER_WEBHOOK_UP_TO) return { onOutcome: (o) => console.log(outcomeLine(o)), done: () => {} };
-	let done = 0;
-	let drawn = 0;
-	let rejections = 0;
-	const draw = () => (process.stdout.isTTY ? process.stdout.write(`\r${progressBar(done, total, Date.now() - started)}`) : console.log(progressBar(done, total, Date.now() - started)));
-	return {
-		onOutcome: (o) => {
-			done++;
-			if (o.answer === "rejected" && ++rejections <= REJECTIONS_SHOWN) {
-				console.log(`\n${outcomeLine(o)}${rejections === REJECTIONS_SHOWN ? "\n(further rejections only counted)" : ""}`);
-			}
-			const step = process.stdout.isTTY ? Math.max(1, Math.floor(total / 200)) : Math.ceil(total / 10);
-			if (done - drawn >= step || done === total) {
-				drawn = done;
-				draw();
-			}
-		},
-		done: () => process.stdout.isTTY && process.stdout.write("\n"),
-	};
+function count(n: number, one: string, many = `${one}s`): string {
+	return `${n} ${n === 1 ? one : many}`;
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -137,7 +115,7 @@ async function reachable(url: string): Promise<boolean> {
 function describe(plan: Plan, options: Options, varsFile: string): string {
 	const webhooks = plan.lanes.reduce((n, lane) => n + lane.length, 0);
 	const order = options.shuffle ? `shuffled (seed ${plan.seed})` : "in flow order";
-	return `simulate: ${webhooks} webhooks, ${plan.entities.length} entities, ${options.scheme}, ${order}, keys from ${varsFile} → ${options.url}${WEBHOOK_PATH}`;
+	return `simulate: ${count(webhooks, "webhook")}, ${count(plan.entities.length, "entity", "entities")}, ${options.scheme}, ${order}, keys from ${varsFile} → ${options.url}${WEBHOOK_PATH}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -176,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
 		console.log("every entity ended at its documented final status");
 		return 0;
 	}
-	console.log(`${wrong.length} entities did not end at their documented final status${options.shuffle ? ` (replay with --seed ${plan.seed})` : ""}`);
+	console.log(`${count(wrong.length, "entity", "entities")} did not end at their documented final status${options.shuffle ? ` (replay with --seed ${plan.seed})` : ""}`);
 	return 1;
 }
 

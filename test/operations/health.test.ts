@@ -2,27 +2,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { d1WithFailingQueries, queueNotAnswering } from "../support/faults";
 
 /** A D1 binding that fails the test's expectations the moment anything uses it. */
 const untouchableD1 = new Proxy({} as D1Database, {
 	get(_, property) {
 		throw new Error(`D1 was touched: ${String(property)}`);
-	},
-});
-
-/** The real D1 with its queries failing, as during an outage. */
-const failingD1 = new Proxy(env.HISTORY, {
-	get(target, property) {
-		if (property === "prepare") return () => ({ first: () => Promise.reject(new Error("D1_ERROR: injected outage")) });
-		return Reflect.get(target, property);
-	},
-});
-
-/** The real events queue, its service not answering. */
-const silentQueue = new Proxy(env.EVENTS_QUEUE, {
-	get(target, property) {
-		if (property === "metrics") return () => Promise.reject(new Error("injected: queue service down"));
-		return Reflect.get(target, property);
 	},
 });
 
@@ -47,11 +32,11 @@ describe("health and readiness", () => {
 	});
 
 	it("is not ready, naming D1, while D1 fails", async () => {
-		const response = await call("/readyz", { HISTORY: failingD1 });
+		const response = await call("/readyz", { HISTORY: d1WithFailingQueries(env.HISTORY) });
 		expect(response.status).toBe(503);
 		const body = await response.json<{ error: { code: string; details: Record<string, string> } }>();
 		expect(body.error.code).toBe("unavailable");
-		expect(body.error.details.d1).toMatch(/^unavailable: .*injected outage/);
+		expect(body.error.details.d1).toMatch(/^unavailable: .*D1 unavailable/);
 		expect(body.error.details.events_queue).toBe("ok");
 	});
 
@@ -63,7 +48,7 @@ describe("health and readiness", () => {
 	});
 
 	it("is not ready, naming the queue, while the queue service does not answer", async () => {
-		const response = await call("/readyz", { EVENTS_QUEUE: silentQueue });
+		const response = await call("/readyz", { EVENTS_QUEUE: queueNotAnswering(env.EVENTS_QUEUE) });
 		expect(response.status).toBe(503);
 		const body = await response.json<{ error: { details: Record<string, string> } }>();
 		expect(body.error.details.events_queue).toMatch(/^unavailable: .*queue service down/);

@@ -61,3 +61,18 @@ export function unreachableLedgers<T extends Rpc.DurableObjectBranded>(real: Dur
 		},
 	});
 }
+
+/** The real D1, except that every query fails when it runs, as during an outage. */
+export function d1WithFailingQueries(real: D1Database): D1Database {
+	const failing = () => Promise.reject(new Error("injected fault: D1 unavailable"));
+	return Object.assign(Object.create(real), {
+		prepare: (query: string) => Object.assign(Object.create(real.prepare(query)), { first: failing, run: failing, all: failing, raw: failing }),
+	});
+}
+
+/** The real Queue, except that its service does not answer (metrics() fails). */
+export function queueNotAnswering<Body>(real: Queue<Body>): Queue<Body> {
+	return Object.assign(Object.create(real), {
+		metrics: () => Promise.reject(new Error("injected fault: queue service down")),
+	});
+}
