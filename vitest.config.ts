@@ -41,9 +41,19 @@ export default defineConfig(async () => {
 					serviceBindings: { PARTNER: "partner" },
 					// Same consumers as wrangler.toml, with a shorter batch wait so tests run quickly.
 					queueConsumers: {
-						"qitech-events": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10, deadLetterQueue: "qitech-events-dlq" },
+						"qitech-events": {
+							maxBatchSize: 100,
+							maxBatchTimeout: 0.05,
+							maxRetries: 10,
+							deadLetterQueue: "qitech-events-dlq",
+						},
 						"qitech-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
-						"qitech-deliveries": { maxBatchSize: 20, maxBatchTimeout: 0.05, maxRetries: 4, deadLetterQueue: "qitech-deliveries-dlq" },
+						"qitech-deliveries": {
+							maxBatchSize: 20,
+							maxBatchTimeout: 0.05,
+							maxRetries: 4,
+							deadLetterQueue: "qitech-deliveries-dlq",
+						},
 						"qitech-deliveries-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
 					},
 				},

@@ -32,7 +32,11 @@ function bundle() {
 	const out = mkdtempSync(join(tmpdir(), "bench-lookups-"));
 	const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 	const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
-	const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", out], { cwd: root, env, encoding: "utf8" });
+	const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", out], {
+		cwd: root,
+		env,
+		encoding: "utf8",
+	});
 	if (result.status !== 0) throw new Error(`bundling failed:\n${result.stderr}`);
 	return join(out, "index.js");
 }
@@ -55,8 +59,13 @@ async function start() {
 	const mf = new Miniflare(convertV4MiniflareOptions({ workers: [worker], handleStructuredLogs, logRequests: false }));
 	await mf.ready;
 	const db = await mf.getD1Database("HISTORY");
-	for (const file of readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
-		const statements = readFileSync(join(root, "migrations", file), "utf8").split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+	for (const file of readdirSync(join(root, "migrations"))
+		.filter((f) => f.endsWith(".sql"))
+		.sort()) {
+		const statements = readFileSync(join(root, "migrations", file), "utf8")
+			.split("--> statement-breakpoint")
+			.map((s) => s.trim())
+			.filter(Boolean);
 		await db.batch(statements.map((s) => db.prepare(s)));
 	}
 	return { mf, db };
@@ -67,15 +76,27 @@ async function ingestSample(mf, db) {
 	const hmacKey = devVars.QITECH_HMAC_KEYS.split(",")[0];
 	const sample = [];
 	for (let a = 0; a < SAMPLE_ASSETS; a++) {
-		const asset = { key: `sample-asset-${a}`, assignment: `sample-assignment-${Math.floor(a / ASSETS_PER_ASSIGNMENT)}` };
+		const asset = {
+			key: `sample-asset-${a}`,
+			assignment: `sample-assignment-${Math.floor(a / ASSETS_PER_ASSIGNMENT)}`,
+		};
 		for (const [step, status] of FLOW.entries()) {
 			const body = JSON.stringify({
 				webhook_type: "trade_receivables.asset_status_change",
 				webhook_datetime: new Date(Date.UTC(2026, 0, 1, 0, step, a)).toISOString(),
-				data: { asset_external_id: asset.key, asset_new_status: status, assignment_external_id: asset.assignment, fund_class_key: "sample-fund" },
+				data: {
+					asset_external_id: asset.key,
+					asset_new_status: status,
+					assignment_external_id: asset.assignment,
+					fund_class_key: "sample-fund",
+				},
 			});
 			const signature = createHmac("sha256", hmacKey).update(body).digest("hex");
-			const response = await mf.dispatchFetch("http://receiver.local/webhooks/qitech", { method: "POST", body, headers: { "content-type": "application/json", Signature: signature } });
+			const response = await mf.dispatchFetch("http://receiver.local/webhooks/qitech", {
+				method: "POST",
+				body,
+				headers: { "content-type": "application/json", Signature: signature },
+			});
 			if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
 			await response.arrayBuffer();
 		}
@@ -103,7 +124,9 @@ async function loadBulk(db, from, to) {
 		`INSERT INTO entities (kind, key, status, occurred_at, updated_at, version, related, anomalies)
 		 SELECT 'asset', v->>'key', 'completed', v->>'at', v->>'at', 4, v->>'related', '[]' FROM (SELECT value AS v FROM json_each(?))`,
 	);
-	const insertLinks = db.prepare("INSERT INTO entity_links (related, kind, key) SELECT v->>'related', 'asset', v->>'key' FROM (SELECT value AS v FROM json_each(?))");
+	const insertLinks = db.prepare(
+		"INSERT INTO entity_links (related, kind, key) SELECT v->>'related', 'asset', v->>'key' FROM (SELECT value AS v FROM json_each(?))",
+	);
 	for (let start = from; start < to; start += 2000) {
 		const events = [];
 		const entities = [];
@@ -114,14 +137,34 @@ async function loadBulk(db, from, to) {
 			const key = `bulk-asset-${asset}`;
 			const assignment = `bulk-assignment-${Math.floor(asset / 25)}`;
 			const at = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
-			const data = { asset_external_id: key, asset_new_status: FLOW[step], assignment_external_id: assignment, fund_class_key: "bulk-fund" };
-			const payload = JSON.stringify({ webhook_type: "trade_receivables.asset_status_change", webhook_datetime: at, data });
-			events.push({ id: `bulk-${i}`, key, status: FLOW[step], previous: step === 0 ? null : FLOW[step - 1], at, payload });
+			const data = {
+				asset_external_id: key,
+				asset_new_status: FLOW[step],
+				assignment_external_id: assignment,
+				fund_class_key: "bulk-fund",
+			};
+			const payload = JSON.stringify({
+				webhook_type: "trade_receivables.asset_status_change",
+				webhook_datetime: at,
+				data,
+			});
+			events.push({
+				id: `bulk-${i}`,
+				key,
+				status: FLOW[step],
+				previous: step === 0 ? null : FLOW[step - 1],
+				at,
+				payload,
+			});
 			if (step !== FLOW.length - 1) continue;
 			entities.push({ key, at, related: JSON.stringify({ assignment, fund_class: "bulk-fund" }) });
 			links.push({ related: `assignment:${assignment}`, key }, { related: "fund_class:bulk-fund", key });
 		}
-		await db.batch([insertEvents.bind(JSON.stringify(events)), insertEntities.bind(JSON.stringify(entities)), insertLinks.bind(JSON.stringify(links))]);
+		await db.batch([
+			insertEvents.bind(JSON.stringify(events)),
+			insertEntities.bind(JSON.stringify(entities)),
+			insertLinks.bind(JSON.stringify(links)),
+		]);
 	}
 }
 
@@ -129,7 +172,9 @@ async function loadBulk(db, from, to) {
 async function cursorHalfWay(mf, loaded) {
 	const middle = new Date(Date.UTC(2025, 0, 1) + (loaded / 2) * 1000).toISOString();
 	const path = `/v1/events?kind=asset&status=completed&since=${middle}&limit=1`;
-	const response = await mf.dispatchFetch(`http://receiver.local${path}`, { headers: { authorization: `Bearer ${PARTNER_KEYS[0]}` } });
+	const response = await mf.dispatchFetch(`http://receiver.local${path}`, {
+		headers: { authorization: `Bearer ${PARTNER_KEYS[0]}` },
+	});
 	const { next_cursor } = await response.json();
 	return `/v1/events?kind=asset&status=completed&limit=50&cursor=${encodeURIComponent(next_cursor)}`;
 }
@@ -140,7 +185,9 @@ async function measure(mf, paths) {
 		const path = paths[((i % paths.length) + paths.length) % paths.length];
 		const key = PARTNER_KEYS[((i % PARTNER_KEYS.length) + PARTNER_KEYS.length) % PARTNER_KEYS.length];
 		const started = performance.now();
-		const response = await mf.dispatchFetch(`http://receiver.local${path}`, { headers: { authorization: `Bearer ${key}` } });
+		const response = await mf.dispatchFetch(`http://receiver.local${path}`, {
+			headers: { authorization: `Bearer ${key}` },
+		});
 		await response.arrayBuffer();
 		const elapsed = performance.now() - started;
 		if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
@@ -148,7 +195,11 @@ async function measure(mf, paths) {
 	}
 	timings.sort((a, b) => a - b);
 	const at = (q) => timings[Math.min(timings.length - 1, Math.ceil(q * timings.length) - 1)];
-	return { p50: round(at(0.5)), p99: round(at(0.99)), mean: round(timings.reduce((s, t) => s + t, 0) / timings.length) };
+	return {
+		p50: round(at(0.5)),
+		p99: round(at(0.99)),
+		mean: round(timings.reduce((s, t) => s + t, 0) / timings.length),
+	};
 }
 
 const round = (ms) => Math.round(ms * 100) / 100;
@@ -159,7 +210,9 @@ async function main() {
 		const sample = await ingestSample(mf, db);
 		const lookups = {
 			"GET /v1/entities/asset/{key}": sample.map((a) => `/v1/entities/asset/${a.key}`),
-			"GET /v1/entities?kind=asset&related=assignment:{id}": [...new Set(sample.map((a) => a.assignment))].map((id) => `/v1/entities?kind=asset&related=assignment:${id}`),
+			"GET /v1/entities?kind=asset&related=assignment:{id}": [...new Set(sample.map((a) => a.assignment))].map(
+				(id) => `/v1/entities?kind=asset&related=assignment:${id}`,
+			),
 			"GET /v1/events?kind=asset&status=completed&limit=50": ["/v1/events?kind=asset&status=completed&limit=50"],
 		};
 		const results = [];
@@ -169,7 +222,9 @@ async function main() {
 			await loadBulk(db, loaded, size);
 			loaded = await countEvents(db);
 			console.log(`loaded ${loaded} events in D1 (${round((performance.now() - started) / 1000)} s)`);
-			lookups["GET /v1/events?kind=asset&status=completed&limit=50&cursor=(half-way)"] = [await cursorHalfWay(mf, loaded)];
+			lookups["GET /v1/events?kind=asset&status=completed&limit=50&cursor=(half-way)"] = [
+				await cursorHalfWay(mf, loaded),
+			];
 			for (const [name, paths] of Object.entries(lookups)) {
 				const figures = await measure(mf, paths);
 				results.push({ events: loaded, lookup: name, requests: REQUESTS, ...figures });

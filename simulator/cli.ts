@@ -125,12 +125,21 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	const { file, vars } = readDevVars(ROOT);
-	if (options.scheme === "es512" && !vars.DEV_QITECH_ES512_PRIVATE_KEY) throw new UsageError(`${file} has no DEV_QITECH_ES512_PRIVATE_KEY to sign ES512 with`);
+	if (options.scheme === "es512" && !vars.DEV_QITECH_ES512_PRIVATE_KEY)
+		throw new UsageError(`${file} has no DEV_QITECH_ES512_PRIVATE_KEY to sign ES512 with`);
 	if (!(await reachable(options.url))) {
-		console.error(`simulate: nothing answers ${options.url}/healthz; start the receiver with \`npm run dev\` or pass --url`);
+		console.error(
+			`simulate: nothing answers ${options.url}/healthz; start the receiver with \`npm run dev\` or pass --url`,
+		);
 		return 2;
 	}
-	const plan = buildPlan({ flows: options.flows, entities: options.entities, duplicates: options.duplicates, shuffle: options.shuffle, seed: options.seed });
+	const plan = buildPlan({
+		flows: options.flows,
+		entities: options.entities,
+		duplicates: options.duplicates,
+		shuffle: options.shuffle,
+		seed: options.seed,
+	});
 	console.log(describe(plan, options, file));
 	const signer = signerFrom(vars);
 	const webhookUrl = `${options.url}${WEBHOOK_PATH}`;
@@ -154,7 +163,9 @@ async function main(argv: string[]): Promise<number> {
 		console.log("every entity ended at its documented final status");
 		return 0;
 	}
-	console.log(`${count(wrong.length, "entity", "entities")} did not end at their documented final status${options.shuffle ? ` (replay with --seed ${plan.seed})` : ""}`);
+	console.log(
+		`${count(wrong.length, "entity", "entities")} did not end at their documented final status${options.shuffle ? ` (replay with --seed ${plan.seed})` : ""}`,
+	);
 	return 1;
 }
 

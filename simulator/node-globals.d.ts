@@ -3,4 +3,5 @@
 declare global {
 	type CryptoKey = import("node:crypto").webcrypto.CryptoKey;
 }
+
 export {};

@@ -73,15 +73,26 @@ function pathsToEachFinal(kind: EntityKind): (readonly string[])[] {
 	return paths.filter((p) => p !== undefined);
 }
 
-function walk(kind: EntityKind, path: readonly string[], links?: Record<string, string>, key = crypto.randomUUID()): Step[] {
+function walk(
+	kind: EntityKind,
+	path: readonly string[],
+	links?: Record<string, string>,
+	key = crypto.randomUUID(),
+): Step[] {
 	return path.map((status) => ({ kind, key, status, links }));
 }
 
 const SCRIPTS: Record<FlowName, () => Step[]> = {
-	"commercial-paper": () => [...walk("issuer", mainPath("issuer")), ...walk("investor", mainPath("investor")), ...walk("operation", mainPath("operation"))],
+	"commercial-paper": () => [
+		...walk("issuer", mainPath("issuer")),
+		...walk("investor", mainPath("investor")),
+		...walk("operation", mainPath("operation")),
+	],
 	subscription: () => {
 		const subscription = walk("subscription", mainPath("subscription"));
-		const payment = walk("subscription_payment", mainPath("subscription_payment"), { subscription: subscription[0].key });
+		const payment = walk("subscription_payment", mainPath("subscription_payment"), {
+			subscription: subscription[0].key,
+		});
 		// The payment runs while the subscription waits for it; the subscription finishes last.
 		return [...subscription.slice(0, -1), ...payment, ...subscription.slice(-1)];
 	},
@@ -90,7 +101,8 @@ const SCRIPTS: Record<FlowName, () => Step[]> = {
 		const assignment = crypto.randomUUID();
 		return [...walk("asset", mainPath("asset"), { assignment }), ...walk("asset", mainPath("asset"), { assignment })];
 	},
-	"payment-instrument": () => pathsToEachFinal("payment_instrument_entry").flatMap((p) => walk("payment_instrument_entry", p)),
+	"payment-instrument": () =>
+		pathsToEachFinal("payment_instrument_entry").flatMap((p) => walk("payment_instrument_entry", p)),
 	"payment-batch": () => walk("payment_batch", mainPath("payment_batch")),
 };
 
@@ -114,7 +126,9 @@ export function buildPlan(options: PlanOptions): Plan {
 		for (const flow of options.flows) {
 			const steps = SCRIPTS[flow]();
 			const originals = steps.map((s, n) => webhookOf(flow, s, eventTime(start, n)));
-			const lane = originals.flatMap((w) => Array.from({ length: 1 + (options.duplicates ?? 0) }, (_, copy) => ({ ...w, copy })));
+			const lane = originals.flatMap((w) =>
+				Array.from({ length: 1 + (options.duplicates ?? 0) }, (_, copy) => ({ ...w, copy })),
+			);
 			lanes.push(options.shuffle ? shuffled(lane, random) : lane);
 			entities.push(...finalsOf(flow, steps));
 		}

@@ -9,8 +9,13 @@ const LINE_PER_WEBHOOK_UP_TO = 300;
 const REJECTIONS_SHOWN = 10;
 
 /** Prints a line per webhook, or for large runs a progress bar (redrawn on a terminal). */
-export function reporter(total: number, verbose: boolean, started: number): { onOutcome: (o: Outcome) => void; done: () => void } {
-	if (verbose || total <= LINE_PER_WEBHOOK_UP_TO) return { onOutcome: (o) => console.log(outcomeLine(o)), done: () => {} };
+export function reporter(
+	total: number,
+	verbose: boolean,
+	started: number,
+): { onOutcome: (o: Outcome) => void; done: () => void } {
+	if (verbose || total <= LINE_PER_WEBHOOK_UP_TO)
+		return { onOutcome: (o) => console.log(outcomeLine(o)), done: () => {} };
 	const tty = process.stdout.isTTY;
 	let done = 0;
 	let rejections = 0;
@@ -29,7 +34,9 @@ export function reporter(total: number, verbose: boolean, started: number): { on
 		onOutcome: (o) => {
 			done++;
 			if (o.answer === "rejected" && ++rejections <= REJECTIONS_SHOWN) {
-				console.log(`\n${outcomeLine(o)}${rejections === REJECTIONS_SHOWN ? "\n(further rejections only counted)" : ""}`);
+				console.log(
+					`\n${outcomeLine(o)}${rejections === REJECTIONS_SHOWN ? "\n(further rejections only counted)" : ""}`,
+				);
 			}
 			if (due() || done === total) draw();
 		},

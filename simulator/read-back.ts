@@ -38,13 +38,21 @@ export async function readBack(
 	return { statuses, unchecked: refusal ?? sampled };
 }
 
-async function lookup(baseUrl: string, partnerKey: string, e: PlannedEntity): Promise<string | null | { refusal: string }> {
+async function lookup(
+	baseUrl: string,
+	partnerKey: string,
+	e: PlannedEntity,
+): Promise<string | null | { refusal: string }> {
 	const url = `${baseUrl}/v1/entities/${encodeURIComponent(e.kind)}/${encodeURIComponent(e.key)}`;
 	const response = await fetch(url, { headers: { authorization: `Bearer ${partnerKey}` } }).catch(() => null);
 	if (!response) return { refusal: "lookup API unreachable" };
-	const body = (await response.json().catch(() => null)) as { entity?: { status?: string }; error?: { message?: string } } | null;
+	const body = (await response.json().catch(() => null)) as {
+		entity?: { status?: string };
+		error?: { message?: string };
+	} | null;
 	if (response.status === 200 && body?.entity?.status) return body.entity.status;
-	if (response.status === 404 && body?.error?.message?.startsWith("no route")) return { refusal: "no lookup API on this receiver" };
+	if (response.status === 404 && body?.error?.message?.startsWith("no route"))
+		return { refusal: "no lookup API on this receiver" };
 	if (response.status === 404) return null;
 	return { refusal: `lookup API answered ${response.status}` };
 }

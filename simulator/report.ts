@@ -36,7 +36,11 @@ export function summaryTable(summaries: readonly FlowSummary[], unchecked: strin
 	const lines = [table([COLUMNS, ...rows]), "", readBackLine(summaries, unchecked)];
 	const entities = summaries.flatMap((s) => s.entities);
 	const listed = entities.length <= LISTED_ENTITIES ? entities : mismatches(summaries);
-	if (listed.length > 0) lines.push("", table([["entity", "documented", "answered", "read back"], ...listed.map((e) => entityRow(e, unchecked))]));
+	if (listed.length > 0)
+		lines.push(
+			"",
+			table([["entity", "documented", "answered", "read back"], ...listed.map((e) => entityRow(e, unchecked))]),
+		);
 	return lines.join("\n");
 }
 
@@ -49,12 +53,20 @@ function readBackLine(summaries: readonly FlowSummary[], unchecked: string | nul
 }
 
 function entityRow(e: EntityResult, unchecked: string | null): string[] {
-	const readBack = e.readBack === undefined ? `not checked${unchecked ? ` (${unchecked})` : ""}` : (e.readBack ?? "not found");
+	const readBack =
+		e.readBack === undefined ? `not checked${unchecked ? ` (${unchecked})` : ""}` : (e.readBack ?? "not found");
 	return [`${endedAsDocumented(e) ? "  " : "✗ "}${e.kind}:${e.key}`, e.final, e.answered ?? "none", readBack];
 }
 
 function table(rows: string[][]): string {
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 	const numeric = widths.map((_, i) => rows.slice(1).every((r) => /^\d+$/.test(r[i])));
-	return rows.map((r) => r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd()).join("\n");
+	return rows
+		.map((r) =>
+			r
+				.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+				.join("  ")
+				.trimEnd(),
+		)
+		.join("\n");
 }

@@ -78,7 +78,11 @@ async function attemptOnce(webhook: Webhook, { send, sign }: RunOptions, attempt
 	} catch (err) {
 		return settle(0, "rejected", null, String(err));
 	}
-	const answer = (await response.json().catch(() => null)) as { result?: Answer; status?: string; error?: { code?: string } } | null;
+	const answer = (await response.json().catch(() => null)) as {
+		result?: Answer;
+		status?: string;
+		error?: { code?: string };
+	} | null;
 	if (response.status === 200 && answer?.result) return settle(200, answer.result, answer.status ?? null, null);
 	return settle(response.status, "rejected", null, answer?.error?.code ?? `http_${response.status}`);
 }

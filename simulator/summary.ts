@@ -20,9 +20,14 @@ export interface FlowSummary {
 }
 
 /** `readBack` holds statuses by `kind:key`, for the entities that were checked. */
-export function summarise(plan: Plan, outcomes: readonly Outcome[], readBack = new Map<string, string | null>()): FlowSummary[] {
+export function summarise(
+	plan: Plan,
+	outcomes: readonly Outcome[],
+	readBack = new Map<string, string | null>(),
+): FlowSummary[] {
 	const answered = new Map<string, string>();
-	for (const o of outcomes) if (o.entityStatus !== null) answered.set(`${o.webhook.kind}:${o.webhook.key}`, o.entityStatus);
+	for (const o of outcomes)
+		if (o.entityStatus !== null) answered.set(`${o.webhook.kind}:${o.webhook.key}`, o.entityStatus);
 	const flows = [...new Set(plan.entities.map((e) => e.flow))];
 	return flows.map((flow) => {
 		const mine = outcomes.filter((o) => o.webhook.flow === flow);
@@ -31,7 +36,11 @@ export function summarise(plan: Plan, outcomes: readonly Outcome[], readBack = n
 			.filter((e) => e.flow === flow)
 			.map((e) => {
 				const name = `${e.kind}:${e.key}`;
-				return { ...e, answered: answered.get(name) ?? null, readBack: readBack.has(name) ? readBack.get(name) : undefined };
+				return {
+					...e,
+					answered: answered.get(name) ?? null,
+					readBack: readBack.has(name) ? readBack.get(name) : undefined,
+				};
 			});
 		return {
 			flow,

@@ -1,7 +1,8 @@
 /** The worker's bindings and settings, as declared in wrangler.toml and .dev.vars. */
+
+import type { SignatureEnv } from "./ingress/signature/config";
 import type { EntityLedger } from "./ledger/entity-ledger";
 import type { EventNotification } from "./ledger/records";
-import type { SignatureEnv } from "./ingress/signature/config";
 
 type ReceiverEnv = Env;
 

@@ -37,7 +37,10 @@ function reasonOf(error: Error | undefined, status: number): string | null {
 }
 
 /** Runs `consume` on the batch and logs what became of its messages. */
-export async function logBatch<Body>(batch: MessageBatch<Body>, consume: (batch: MessageBatch<Body>) => Promise<void>): Promise<void> {
+export async function logBatch<Body>(
+	batch: MessageBatch<Body>,
+	consume: (batch: MessageBatch<Body>) => Promise<void>,
+): Promise<void> {
 	const started = Date.now();
 	const tally = { acked: 0, retried: 0 };
 	let failure: unknown = null;
@@ -98,7 +101,11 @@ function observed<Body>(batch: MessageBatch<Body>, tally: { acked: number; retri
 		get metadata() {
 			return batch.metadata;
 		},
-		ackAll: () => messages.forEach((m) => m.ack()),
-		retryAll: (options) => messages.forEach((m) => m.retry(options)),
+		ackAll: () => {
+			for (const m of messages) m.ack();
+		},
+		retryAll: (options) => {
+			for (const m of messages) m.retry(options);
+		},
 	};
 }

@@ -53,8 +53,13 @@ function configuredDigests(source: string): Promise<Uint8Array[]> {
 }
 
 async function digestsOf(source: string): Promise<Uint8Array[]> {
-	const entries = source.split(",").map((e) => e.trim()).filter((e) => e !== "");
-	const digests = await Promise.all(entries.map((e) => (e.startsWith(HASHED) ? fromHex(e.slice(HASHED.length)) : sha256(e))));
+	const entries = source
+		.split(",")
+		.map((e) => e.trim())
+		.filter((e) => e !== "");
+	const digests = await Promise.all(
+		entries.map((e) => (e.startsWith(HASHED) ? fromHex(e.slice(HASHED.length)) : sha256(e))),
+	);
 	return digests.filter((d): d is Uint8Array => d !== null);
 }
 

@@ -12,7 +12,10 @@ export const lookupCors: MiddlewareHandler<ApiEnv> = async (c, next) => {
 };
 
 function corsFor(source: string): MiddlewareHandler {
-	const origins = source.split(",").map((o) => o.trim()).filter((o) => o !== "");
+	const origins = source
+		.split(",")
+		.map((o) => o.trim())
+		.filter((o) => o !== "");
 	if (origins.length === 0) return (_c, next) => next();
 	return cors({
 		origin: (origin) => (origins.includes(origin) ? origin : null),

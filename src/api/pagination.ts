@@ -6,30 +6,26 @@ import { z } from "@hono/zod-openapi";
 import { invalidRequest } from "./validation";
 
 export const pageQuery = {
-	limit: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(500)
-		.default(50)
-		.openapi({ description: "Rows per page, 1 to 500." }),
-	cursor: z
-		.string()
-		.max(2048)
-		.optional()
-		.openapi({ description: "`next_cursor` of the previous page, as received." }),
+	limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "Rows per page, 1 to 500." }),
+	cursor: z.string().max(2048).optional().openapi({ description: "`next_cursor` of the previous page, as received." }),
 };
 
 export function pageOf<T extends z.ZodType>(item: T) {
 	return z.object({
 		data: z.array(item),
-		next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+		next_cursor: z
+			.string()
+			.nullable()
+			.openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
 	});
 }
 
 export function encodeCursor(order: string, position: (string | number)[]): string {
 	const bytes = new TextEncoder().encode(JSON.stringify([order, ...position]));
-	return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+	return btoa(String.fromCharCode(...bytes))
+		.replaceAll("+", "-")
+		.replaceAll("/", "_")
+		.replace(/=+$/, "");
 }
 
 /** The position a cursor of `order` holds, with `arity` values; anything else is a 400. */
@@ -46,7 +42,8 @@ export function decodeCursor(cursor: string, order: string, arity: number): (str
 		value.length === arity + 1 &&
 		value[0] === order &&
 		value.slice(1).every((v) => typeof v === "string" || typeof v === "number");
-	if (!valid) throw invalidRequest("cursor", "not a cursor of this list; pass next_cursor as received, with the same filters");
+	if (!valid)
+		throw invalidRequest("cursor", "not a cursor of this list; pass next_cursor as received, with the same filters");
 	return (value as (string | number)[]).slice(1);
 }
 

@@ -12,7 +12,9 @@ export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
 		const { success } = await limiter.limit({ key: `partner:${c.get("partner")}` });
 		if (!success) {
 			const retryAfter = c.env.LOOKUP_RATE_LIMIT_PERIOD_SECONDS || "60";
-			throw new ApiError("rate_limited", "too many requests for this key; retry later", undefined, { "Retry-After": retryAfter });
+			throw new ApiError("rate_limited", "too many requests for this key; retry later", undefined, {
+				"Retry-After": retryAfter,
+			});
 		}
 	}
 	await next();

@@ -44,7 +44,9 @@ export const historyEntrySchema = z
 		previous_status: z.string().nullable().openapi({ description: "The entity's status when the event arrived." }),
 		occurred_at: time,
 		received_at: time,
-		result: z.enum(["accepted", "stale"]).openapi({ description: "`stale`: kept in history, older than the current state." }),
+		result: z
+			.enum(["accepted", "stale"])
+			.openapi({ description: "`stale`: kept in history, older than the current state." }),
 		anomaly: anomaly.nullable(),
 	})
 	.openapi("HistoryEntry");
@@ -80,7 +82,9 @@ export const receiptSchema = z
 	.object({
 		id: z.number().int(),
 		received_at: time,
-		outcome: z.enum(OUTCOMES).openapi({ description: "`suppressed`: `count` rejections folded into one row during a flood." }),
+		outcome: z
+			.enum(OUTCOMES)
+			.openapi({ description: "`suppressed`: `count` rejections folded into one row during a flood." }),
 		reason: z.string().nullable().openapi({ description: "Error code of a rejection, e.g. `invalid_signature`." }),
 		event_id: z.string().nullable(),
 		entity: z.string().nullable(),
@@ -112,7 +116,9 @@ const ERROR_DESCRIPTIONS = {
 	503: "Temporarily unavailable (`unavailable`)",
 } as const satisfies Record<number, string>;
 
-const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "string" as const } } };
+const retryAfter = {
+	"Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "string" as const } },
+};
 
 /** One OpenAPI error response, in the one error shape. */
 export function errorResponse(description: string, withRetryAfter = false) {
@@ -122,8 +128,7 @@ export function errorResponse(description: string, withRetryAfter = false) {
 
 /** The partner API's error responses for these statuses. */
 export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS & number>(...statuses: S[]) {
-	return Object.fromEntries(statuses.map((s) => [s, errorResponse(ERROR_DESCRIPTIONS[s], s === 429 || s === 503)])) as Record<
-		S,
-		ReturnType<typeof errorResponse>
-	>;
+	return Object.fromEntries(
+		statuses.map((s) => [s, errorResponse(ERROR_DESCRIPTIONS[s], s === 429 || s === 503)]),
+	) as Record<S, ReturnType<typeof errorResponse>>;
 }

@@ -3,8 +3,10 @@ import type { Hook } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
 
 // One hook for every route, whatever its input types.
+// biome-ignore lint/suspicious/noExplicitAny: the hook is shared by routes of different input types.
 export const rejectInvalid: Hook<any, any, any, any> = (result) => {
-	if (!result.success) throw new ApiError("invalid_request", "the request's parameters are invalid", result.error.issues);
+	if (!result.success)
+		throw new ApiError("invalid_request", "the request's parameters are invalid", result.error.issues);
 };
 
 export function invalidRequest(path: string, message: string): ApiError {

@@ -65,7 +65,17 @@ export async function classify(body: unknown, raw: Uint8Array): Promise<ParseRes
 		const entity = `${UNCLASSIFIED}:${type}`;
 		return {
 			ok: true,
-			event: { event_id, type, kind: UNCLASSIFIED, key: type, entity, status, known_status: true, occurred_at, related: {} },
+			event: {
+				event_id,
+				type,
+				kind: UNCLASSIFIED,
+				key: type,
+				entity,
+				status,
+				known_status: true,
+				occurred_at,
+				related: {},
+			},
 		};
 	}
 	const spec: EventTypeSpec = EVENT_TYPES[type];

@@ -54,6 +54,8 @@ async function flushSoon(db: D1Database): Promise<void> {
 		await insertReceipts(db, rows);
 	} catch (err) {
 		// The audit trail is best effort: the events themselves are already durable.
-		console.error(JSON.stringify({ level: "error", message: "receipts not written", count: rows.length, error: String(err) }));
+		console.error(
+			JSON.stringify({ level: "error", message: "receipts not written", count: rows.length, error: String(err) }),
+		);
 	}
 }

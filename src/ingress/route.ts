@@ -36,7 +36,12 @@ ingress.use(WEBHOOK_PATH, async (c, next) => {
 	await next();
 	const { verdict } = c.get("trace");
 	if (verdict) {
-		Object.assign(receipt, { outcome: verdict.result, event_id: verdict.event_id, entity: verdict.entity, reason: null });
+		Object.assign(receipt, {
+			outcome: verdict.result,
+			event_id: verdict.event_id,
+			entity: verdict.entity,
+			reason: null,
+		});
 	} else {
 		receipt.reason = c.error instanceof ApiError ? c.error.code : "internal";
 	}
@@ -87,8 +92,12 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 			payload: text,
 		});
 	} catch (err) {
-		console.error(JSON.stringify({ level: "error", message: "ledger unavailable", entity: event.entity, error: String(err) }));
-		throw new ApiError("unavailable", "the event could not be recorded; retry later", undefined, { "Retry-After": "1" });
+		console.error(
+			JSON.stringify({ level: "error", message: "ledger unavailable", entity: event.entity, error: String(err) }),
+		);
+		throw new ApiError("unavailable", "the event could not be recorded; retry later", undefined, {
+			"Retry-After": "1",
+		});
 	}
 	c.get("trace").verdict = verdict;
 	return c.json(verdict, 200);

@@ -115,7 +115,14 @@ export class EntityLedger extends DurableObject<Env> {
 				this.sql.exec("UPDATE outbox SET attempts = attempts + 1");
 				const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
 				console.warn(
-					JSON.stringify({ level: "warn", message: "outbox send failed", entity: `${entity.kind}:${entity.key}`, attempts, retry_in_ms: Math.round(delay), error: String(err) }),
+					JSON.stringify({
+						level: "warn",
+						message: "outbox send failed",
+						entity: `${entity.kind}:${entity.key}`,
+						attempts,
+						retry_in_ms: Math.round(delay),
+						error: String(err),
+					}),
 				);
 				this.scheduleDrain(delay);
 				return;
@@ -132,7 +139,9 @@ export class EntityLedger extends DurableObject<Env> {
 			updated_at: event.received_at,
 			version: (entity?.version ?? 0) + 1,
 			related: { ...entity?.related, ...event.related },
-			anomalies: anomaly ? [...(entity?.anomalies ?? []), { event_id: event.event_id, anomaly }] : (entity?.anomalies ?? []),
+			anomalies: anomaly
+				? [...(entity?.anomalies ?? []), { event_id: event.event_id, anomaly }]
+				: (entity?.anomalies ?? []),
 		};
 	}
 

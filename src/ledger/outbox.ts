@@ -14,7 +14,10 @@ export interface OutboxBatch {
 }
 
 export function notificationsOf(sql: SqlStorage, rows: { event_id: string }[], entity: EntityState): OutboxBatch[] {
-	const records = readRecords(sql, rows.map((r) => r.event_id));
+	const records = readRecords(
+		sql,
+		rows.map((r) => r.event_id),
+	);
 	const batches: OutboxBatch[] = [];
 	let current: OutboxBatch = { eventIds: [], messages: [] };
 	let bytes = 0;
@@ -39,5 +42,5 @@ export function notificationsOf(sql: SqlStorage, rows: { event_id: string }[], e
 
 /** Queue messages are V8-serialised: a string with any character past Latin-1 takes 2 bytes a char. */
 function serialisedSize(text: string): number {
-	return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
+	return /[\u0100-\uffff]/.test(text) ? text.length * 2 : text.length;
 }

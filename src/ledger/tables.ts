@@ -57,7 +57,10 @@ export function requeueEvent(sql: SqlStorage, eventId: string): boolean {
 	return true;
 }
 
-export function readRecords(sql: SqlStorage, eventIds: string[]): Map<string, { record: RecordedEvent; payload: string }> {
+export function readRecords(
+	sql: SqlStorage,
+	eventIds: string[],
+): Map<string, { record: RecordedEvent; payload: string }> {
 	const found = new Map<string, { record: RecordedEvent; payload: string }>();
 	for (const id of eventIds) {
 		const row = sql
@@ -75,6 +78,10 @@ export function readHistory(sql: SqlStorage, kind: AnyKind): RecordedEvent[] {
 		.toArray()
 		.map((row) => JSON.parse(row.record) as RecordedEvent);
 	return records.sort((a, b) =>
-		compareMoments(kind, { at: Date.parse(a.occurred_at), status: a.status }, { at: Date.parse(b.occurred_at), status: b.status }),
+		compareMoments(
+			kind,
+			{ at: Date.parse(a.occurred_at), status: a.status },
+			{ at: Date.parse(b.occurred_at), status: b.status },
+		),
 	);
 }

@@ -27,7 +27,12 @@ export function notificationBody(event: RecordedEvent, payload: string): string 
 	return `${head.slice(0, -1)},"data":${payload}}`;
 }
 
-export async function attempt(url: string, secret: string, event: RecordedEvent, payload: string): Promise<AttemptResult> {
+export async function attempt(
+	url: string,
+	secret: string,
+	event: RecordedEvent,
+	payload: string,
+): Promise<AttemptResult> {
 	const body = notificationBody(event, payload);
 	const headers = { "content-type": "application/json", ...(await signatureHeaders(secret, event.event_id, body)) };
 	let response: Response;
@@ -35,13 +40,23 @@ export async function attempt(url: string, secret: string, event: RecordedEvent,
 		response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
 	} catch (err) {
 		const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-		return { outcome: "retry", status: null, error: timedOut ? "timed out after 10 s" : `network error: ${String(err)}`, retryAfterSeconds: null };
+		return {
+			outcome: "retry",
+			status: null,
+			error: timedOut ? "timed out after 10 s" : `network error: ${String(err)}`,
+			retryAfterSeconds: null,
+		};
 	}
 	await response.body?.cancel();
 	const status = response.status;
 	if (status >= 200 && status < 300) return { outcome: "delivered", status };
 	if (status === 408 || status === 429 || status >= 500) {
-		return { outcome: "retry", status, error: `HTTP ${status}`, retryAfterSeconds: retryAfter(response.headers.get("retry-after")) };
+		return {
+			outcome: "retry",
+			status,
+			error: `HTTP ${status}`,
+			retryAfterSeconds: retryAfter(response.headers.get("retry-after")),
+		};
 	}
 	return { outcome: "failed", status, error: `HTTP ${status}` };
 }

@@ -14,7 +14,9 @@ import { fanOut } from "./fan-out";
 type Failed = (message: Message<EventNotification>) => Promise<void>;
 
 export async function consumeEvents(batch: MessageBatch<EventNotification>, env: Env): Promise<void> {
-	await record(batch.messages, env, async (message) => message.retry({ delaySeconds: backoffSeconds(message.attempts) }));
+	await record(batch.messages, env, async (message) =>
+		message.retry({ delaySeconds: backoffSeconds(message.attempts) }),
+	);
 }
 
 /** Retries exhausted: one more try, then back to the entity's ledger, whose alarm retries it. */

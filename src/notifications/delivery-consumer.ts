@@ -61,7 +61,10 @@ async function deliverOne(
 			result.outcome !== "delivered" && now.getTime() - failingSince >= settings.disableAfterMs
 				? `disabled automatically: every attempt failed since ${new Date(failingSince).toISOString()}`
 				: null;
-		const delay = result.outcome === "retry" ? retryDelaySeconds(message.attempts, settings.retryBaseSeconds, result.retryAfterSeconds) : 0;
+		const delay =
+			result.outcome === "retry"
+				? retryDelaySeconds(message.attempts, settings.retryBaseSeconds, result.retryAfterSeconds)
+				: 0;
 		await recordAttempt(env.HISTORY, {
 			...job,
 			outcome: result.outcome === "retry" ? "pending" : result.outcome,

@@ -31,7 +31,8 @@ export function checkDestinationUrl(raw: string, allowInsecureLocal: boolean): U
 		throw refused("is not a URL");
 	}
 	const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-	if (allowInsecureLocal && LOCAL_HOSTS.has(host) && (url.protocol === "http:" || url.protocol === "https:")) return url;
+	if (allowInsecureLocal && LOCAL_HOSTS.has(host) && (url.protocol === "http:" || url.protocol === "https:"))
+		return url;
 	if (url.protocol !== "https:") throw refused("must use https");
 	if (url.username || url.password) throw refused("must not carry credentials");
 	if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || METADATA_HOSTS.has(host)) {

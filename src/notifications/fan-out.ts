@@ -15,7 +15,11 @@ export async function fanOut(env: Env, notifications: EventNotification[]): Prom
 	const owed = notifications.flatMap(({ event }) =>
 		destinations
 			.filter((d) => wants(d, event))
-			.map((d) => ({ event_id: event.event_id, destination_id: d.id, outcome: d.enabled ? ("pending" as const) : ("paused" as const) })),
+			.map((d) => ({
+				event_id: event.event_id,
+				destination_id: d.id,
+				outcome: d.enabled ? ("pending" as const) : ("paused" as const),
+			})),
 	);
 	await recordOwedDeliveries(env.HISTORY, owed);
 	await enqueueDeliveries(
@@ -28,6 +32,8 @@ export async function fanOut(env: Env, notifications: EventNotification[]): Prom
 export async function enqueueDeliveries(env: Env, jobs: DeliveryJob[]): Promise<void> {
 	for (let i = 0; i < jobs.length; i += SEND_BATCH_MAX) {
 		const slice = jobs.slice(i, i + SEND_BATCH_MAX);
-		await env.DELIVERIES_QUEUE.sendBatch(slice.map(({ event_id, destination_id }) => ({ body: { event_id, destination_id } })));
+		await env.DELIVERIES_QUEUE.sendBatch(
+			slice.map(({ event_id, destination_id }) => ({ body: { event_id, destination_id } })),
+		);
 	}
 }

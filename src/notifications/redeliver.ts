@@ -7,7 +7,10 @@ import { wants } from "./destination-rules";
 import { enqueueDeliveries } from "./fan-out";
 
 /** To every enabled destination that wants it now, including ones added after it arrived. */
-export async function redeliver(env: Env, event: Pick<RecordedEvent, "event_id" | "type" | "kind" | "result">): Promise<number> {
+export async function redeliver(
+	env: Env,
+	event: Pick<RecordedEvent, "event_id" | "type" | "kind" | "result">,
+): Promise<number> {
 	const targets = (await listDestinations(env.HISTORY)).filter((d) => d.enabled && wants(d, event)).map((d) => d.id);
 	await recordOwedDeliveries(
 		env.HISTORY,

@@ -1,9 +1,9 @@
 /** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { deliveries, type DeliveryOutcome, destinations } from "./delivery-schema";
-import { chunksFor, inOneBatch } from "./rows";
+import { type DeliveryOutcome, deliveries, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
+import { chunksFor, inOneBatch } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
@@ -76,7 +76,12 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 export async function setOutcome(db: D1Database, key: DeliveryKey, outcome: DeliveryOutcome, error?: string) {
 	await drizzle(db)
 		.update(deliveries)
-		.set({ outcome, updated_at: new Date().toISOString(), next_attempt_at: null, ...(error ? { last_error: error } : {}) })
+		.set({
+			outcome,
+			updated_at: new Date().toISOString(),
+			next_attempt_at: null,
+			...(error ? { last_error: error } : {}),
+		})
 		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
 }
 
@@ -85,7 +90,11 @@ export async function deliveriesOfEvent(db: D1Database, eventId: string): Promis
 }
 
 /** Marks the destination's deliveries in these outcomes pending again and returns them. */
-export async function reopenDeliveries(db: D1Database, destinationId: string, from: DeliveryOutcome[]): Promise<DeliveryKey[]> {
+export async function reopenDeliveries(
+	db: D1Database,
+	destinationId: string,
+	from: DeliveryOutcome[],
+): Promise<DeliveryKey[]> {
 	return drizzle(db)
 		.update(deliveries)
 		.set({ outcome: "pending", updated_at: new Date().toISOString() })
@@ -94,7 +103,11 @@ export async function reopenDeliveries(db: D1Database, destinationId: string, fr
 }
 
 /** Marks the event's deliveries to these destinations pending again, whatever their outcome. */
-export async function reopenEventDeliveries(db: D1Database, eventId: string, destinationIds: string[]): Promise<DeliveryKey[]> {
+export async function reopenEventDeliveries(
+	db: D1Database,
+	eventId: string,
+	destinationIds: string[],
+): Promise<DeliveryKey[]> {
 	if (destinationIds.length === 0) return [];
 	return drizzle(db)
 		.update(deliveries)

@@ -26,7 +26,9 @@ export interface Destination {
 	};
 }
 
-export type DestinationChanges = Partial<Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">>;
+export type DestinationChanges = Partial<
+	Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">
+>;
 
 function fromRow(row: Row): Destination {
 	return {
@@ -82,7 +84,11 @@ export async function insertDestination(
 	return fromRow(row);
 }
 
-export async function updateDestination(db: D1Database, id: string, changes: DestinationChanges): Promise<Destination | null> {
+export async function updateDestination(
+	db: D1Database,
+	id: string,
+	changes: DestinationChanges,
+): Promise<Destination | null> {
 	const set: Partial<Row> = { updated_at: new Date().toISOString() };
 	if (changes.url !== undefined) set.url = changes.url;
 	if (changes.event_types !== undefined) set.event_types = JSON.stringify(changes.event_types);

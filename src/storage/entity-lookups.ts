@@ -47,10 +47,22 @@ export function entityListQuery(db: D1Database, filters: EntityFilters, after: E
 	const where = [...entityConditions(filters)];
 	if (filters.related === undefined) {
 		if (after) where.push(afterUpdated(filters, after as [string, string, string]));
-		const order = filters.kind === undefined ? [entities.updated_at, entities.kind, entities.key] : [entities.updated_at, entities.key];
-		return d1.select().from(entities).where(and(...where)).orderBy(...order.map((c) => asc(c))).limit(limit);
+		const order =
+			filters.kind === undefined
+				? [entities.updated_at, entities.kind, entities.key]
+				: [entities.updated_at, entities.key];
+		return d1
+			.select()
+			.from(entities)
+			.where(and(...where))
+			.orderBy(...order.map((c) => asc(c)))
+			.limit(limit);
 	}
-	where.push(eq(entityLinks.related, filters.related), eq(entities.kind, entityLinks.kind), eq(entities.key, entityLinks.key));
+	where.push(
+		eq(entityLinks.related, filters.related),
+		eq(entities.kind, entityLinks.kind),
+		eq(entities.key, entityLinks.key),
+	);
 	if (filters.kind !== undefined) where.push(eq(entityLinks.kind, filters.kind));
 	if (after) where.push(afterRelated(filters, after as [string, string]));
 	// CROSS JOIN keeps entity_links the outer loop, so rows come out in its primary key order.
@@ -63,7 +75,12 @@ export function entityListQuery(db: D1Database, filters: EntityFilters, after: E
 		.limit(limit);
 }
 
-export async function listEntities(db: D1Database, filters: EntityFilters, after: EntityPosition | null, limit: number) {
+export async function listEntities(
+	db: D1Database,
+	filters: EntityFilters,
+	after: EntityPosition | null,
+	limit: number,
+) {
 	const rows = await entityListQuery(db, filters, after, limit);
 	return rows.map(entityView);
 }

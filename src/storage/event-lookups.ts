@@ -35,7 +35,12 @@ export function eventListQuery(db: D1Database, filters: EventFilters, after: Eve
 		.limit(limit);
 }
 
-export function listEvents(db: D1Database, filters: EventFilters, after: EventPosition | null, limit: number): Promise<EventRow[]> {
+export function listEvents(
+	db: D1Database,
+	filters: EventFilters,
+	after: EventPosition | null,
+	limit: number,
+): Promise<EventRow[]> {
 	return eventListQuery(db, filters, after, limit);
 }
 

@@ -1,7 +1,8 @@
 /** Writes recorded events and entity states to D1, idempotently: a redelivery changes nothing. */
+
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
-import { sql } from "drizzle-orm";
 import type { EventNotification } from "../ledger/records";
 import { chunksFor, inOneBatch } from "./rows";
 import { entities, entityLinks, events } from "./schema";

@@ -15,7 +15,11 @@ describe("partner API CORS", () => {
 	});
 
 	it("allows a listed origin, answering its preflight without a key", async () => {
-		const preflight = await lookupWith(settings, "/v1/events", { key: null, method: "OPTIONS", headers: preflightHeaders(ORIGIN) });
+		const preflight = await lookupWith(settings, "/v1/events", {
+			key: null,
+			method: "OPTIONS",
+			headers: preflightHeaders(ORIGIN),
+		});
 		expect(preflight.status).toBe(204);
 		expect(preflight.headers.get("access-control-allow-origin")).toBe(ORIGIN);
 		expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
@@ -32,7 +36,11 @@ describe("partner API CORS", () => {
 
 	it("grants nothing to an origin that is not listed", async () => {
 		const stranger = "https://evil.example";
-		const preflight = await lookupWith(settings, "/v1/events", { key: null, method: "OPTIONS", headers: preflightHeaders(stranger) });
+		const preflight = await lookupWith(settings, "/v1/events", {
+			key: null,
+			method: "OPTIONS",
+			headers: preflightHeaders(stranger),
+		});
 		expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
 		const response = await lookupWith(settings, "/v1/events?limit=1", { headers: { origin: stranger } });
 		expect(response.headers.get("access-control-allow-origin")).toBeNull();

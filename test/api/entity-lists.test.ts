@@ -24,16 +24,37 @@ describe("GET /v1/entities", () => {
 		const fundClass = `FC-${crypto.randomUUID()}`;
 		const assets = ["a", "b", "c"].map((k) => `${batch}-${k}`);
 		await ingest([
-			...assets.map((key) => ({ type: "trade_receivables.asset_creation" as const, key, status: "pending_eligibility", links: { assignment: batch, fund_class: fundClass } })),
-			{ type: "trade_receivables.asset_creation", key: `${batch}-other`, status: "pending_eligibility", links: { assignment: `${batch}-2`, fund_class: fundClass } },
-			{ type: "trade_receivables.assignment_status_change", key: batch, status: "pending_payment", links: { fund_class: fundClass } },
+			...assets.map((key) => ({
+				type: "trade_receivables.asset_creation" as const,
+				key,
+				status: "pending_eligibility",
+				links: { assignment: batch, fund_class: fundClass },
+			})),
+			{
+				type: "trade_receivables.asset_creation",
+				key: `${batch}-other`,
+				status: "pending_eligibility",
+				links: { assignment: `${batch}-2`, fund_class: fundClass },
+			},
+			{
+				type: "trade_receivables.assignment_status_change",
+				key: batch,
+				status: "pending_payment",
+				links: { fund_class: fundClass },
+			},
 		]);
 		const page = await lookupOk<Page>(`/v1/entities?kind=asset&related=assignment:${batch}`);
 		expect(keysOf(page)).toEqual(assets.map((k) => `asset:${k}`));
 		expect(page.next_cursor).toBeNull();
 		expect(page.data[0].related).toEqual({ assignment: batch, fund_class: fundClass });
 		const everything = await lookupOk<Page>(`/v1/entities?related=fund_class:${fundClass}`);
-		expect(keysOf(everything)).toEqual([`asset:${batch}-a`, `asset:${batch}-b`, `asset:${batch}-c`, `asset:${batch}-other`, `assignment:${batch}`]);
+		expect(keysOf(everything)).toEqual([
+			`asset:${batch}-a`,
+			`asset:${batch}-b`,
+			`asset:${batch}-c`,
+			`asset:${batch}-other`,
+			`assignment:${batch}`,
+		]);
 	});
 
 	it("lists every payment of a subscription and every entry of a payment instrument", async () => {
@@ -41,25 +62,64 @@ describe("GET /v1/entities", () => {
 		const instrument = `PI-${crypto.randomUUID()}`;
 		await ingest([
 			{ type: "subscription.subscription_status_change", key: subscription, status: "waiting_payment" },
-			{ type: "subscription_payment.subscription_payment_status_change", key: `${subscription}-p1`, status: "confirmed", links: { subscription } },
-			{ type: "subscription_payment.subscription_payment_status_change", key: `${subscription}-p2`, status: "waiting_confirmation", links: { subscription } },
-			{ type: "baas.invoice.payment_instrument_entry", key: `${instrument}-e1`, status: "concluded", links: { payment_instrument: instrument } },
-			{ type: "baas.invoice.payment_instrument_entry", key: `${instrument}-e2`, status: "processing_conclusion", links: { payment_instrument: instrument } },
+			{
+				type: "subscription_payment.subscription_payment_status_change",
+				key: `${subscription}-p1`,
+				status: "confirmed",
+				links: { subscription },
+			},
+			{
+				type: "subscription_payment.subscription_payment_status_change",
+				key: `${subscription}-p2`,
+				status: "waiting_confirmation",
+				links: { subscription },
+			},
+			{
+				type: "baas.invoice.payment_instrument_entry",
+				key: `${instrument}-e1`,
+				status: "concluded",
+				links: { payment_instrument: instrument },
+			},
+			{
+				type: "baas.invoice.payment_instrument_entry",
+				key: `${instrument}-e2`,
+				status: "processing_conclusion",
+				links: { payment_instrument: instrument },
+			},
 		]);
 		const payments = await lookupOk<Page>(`/v1/entities?related=subscription:${subscription}`);
-		expect(keysOf(payments)).toEqual([`subscription_payment:${subscription}-p1`, `subscription_payment:${subscription}-p2`]);
+		expect(keysOf(payments)).toEqual([
+			`subscription_payment:${subscription}-p1`,
+			`subscription_payment:${subscription}-p2`,
+		]);
 		expect(payments.data.map((p) => p.status)).toEqual(["confirmed", "waiting_confirmation"]);
-		const entries = await lookupOk<Page>(`/v1/entities?kind=payment_instrument_entry&related=payment_instrument:${instrument}`);
-		expect(keysOf(entries)).toEqual([`payment_instrument_entry:${instrument}-e1`, `payment_instrument_entry:${instrument}-e2`]);
+		const entries = await lookupOk<Page>(
+			`/v1/entities?kind=payment_instrument_entry&related=payment_instrument:${instrument}`,
+		);
+		expect(keysOf(entries)).toEqual([
+			`payment_instrument_entry:${instrument}-e1`,
+			`payment_instrument_entry:${instrument}-e2`,
+		]);
 	});
 
 	it("lists the open assignments of a fund class, its finished ones, or those in one status", async () => {
 		const fundClass = `FC-${crypto.randomUUID()}`;
-		const spec = (key: string, status: string): EventSpec => ({ type: "trade_receivables.assignment_status_change", key: `${fundClass}-${key}`, status, links: { fund_class: fundClass } });
+		const spec = (key: string, status: string): EventSpec => ({
+			type: "trade_receivables.assignment_status_change",
+			key: `${fundClass}-${key}`,
+			status,
+			links: { fund_class: fundClass },
+		});
 		await ingest([spec("1", "pending_payment"), spec("2", "completed"), spec("3", "denied"), spec("4", "discarded")]);
 		const base = `/v1/entities?kind=assignment&related=fund_class:${fundClass}`;
-		expect(keysOf(await lookupOk<Page>(`${base}&open=true`))).toEqual([`assignment:${fundClass}-1`, `assignment:${fundClass}-3`]);
-		expect(keysOf(await lookupOk<Page>(`${base}&open=false`))).toEqual([`assignment:${fundClass}-2`, `assignment:${fundClass}-4`]);
+		expect(keysOf(await lookupOk<Page>(`${base}&open=true`))).toEqual([
+			`assignment:${fundClass}-1`,
+			`assignment:${fundClass}-3`,
+		]);
+		expect(keysOf(await lookupOk<Page>(`${base}&open=false`))).toEqual([
+			`assignment:${fundClass}-2`,
+			`assignment:${fundClass}-4`,
+		]);
 		expect(keysOf(await lookupOk<Page>(`${base}&status=denied`))).toEqual([`assignment:${fundClass}-3`]);
 	});
 
@@ -79,7 +139,9 @@ describe("GET /v1/entities", () => {
 		);
 		const all = await lookupOk<Page>(`/v1/entities?kind=operation&status=${status}`);
 		expect(all.data.map((e) => e.key)).toEqual(rows.map((r) => r.key));
-		const since = await lookupOk<Page>(`/v1/entities?kind=operation&status=${status}&updated_since=2301-01-01T21:00:00-03:00`);
+		const since = await lookupOk<Page>(
+			`/v1/entities?kind=operation&status=${status}&updated_since=2301-01-01T21:00:00-03:00`,
+		);
 		expect(since.data.map((e) => e.key)).toEqual(rows.slice(1).map((r) => r.key));
 		expect((await lookupOk<Page>(`/v1/entities?kind=issuer&status=${status}`)).data).toEqual([]);
 	});

@@ -1,13 +1,28 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { unreachableLedgers } from "../support/faults";
 import { eventBody } from "../support/fixtures";
 import { deliverOk } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk, lookupWith } from "./partner-client";
-import { unreachableLedgers } from "../support/faults";
 
 interface Detail {
-	entity: { kind: string; key: string; status: string; occurred_at: string; related: Record<string, string>; anomalies: unknown[] };
-	history: { event_id: string; type: string; status: string; previous_status: string | null; occurred_at: string; result: string; anomaly: string | null }[];
+	entity: {
+		kind: string;
+		key: string;
+		status: string;
+		occurred_at: string;
+		related: Record<string, string>;
+		anomalies: unknown[];
+	};
+	history: {
+		event_id: string;
+		type: string;
+		status: string;
+		previous_status: string | null;
+		occurred_at: string;
+		result: string;
+		anomaly: string | null;
+	}[];
 }
 
 const ASSET = "trade_receivables.asset_status_change";
@@ -15,7 +30,13 @@ const ASSET = "trade_receivables.asset_status_change";
 describe("GET /v1/entities/{kind}/{key}", () => {
 	it("shows each event as soon as the ingress answered 200 for it (read your writes)", async () => {
 		const key = crypto.randomUUID();
-		const statuses = ["pending_eligibility", "pending_documentation", "pre_approved", "pending_formalization", "completed"];
+		const statuses = [
+			"pending_eligibility",
+			"pending_documentation",
+			"pre_approved",
+			"pending_formalization",
+			"completed",
+		];
 		for (const [i, status] of statuses.entries()) {
 			const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
 			const answer = await deliverOk(eventBody({ type: ASSET, key, status, at }));
@@ -29,13 +50,23 @@ describe("GET /v1/entities/{kind}/{key}", () => {
 	it("lists the history in flow order, stale events included, with the links and anomalies of the entity", async () => {
 		const key = crypto.randomUUID();
 		const links = { assignment: `AS-${key}`, fund_class: `FC-${key}` };
-		await deliverOk(eventBody({ type: ASSET, key, status: "pending_formalization", at: "2026-02-01T10:00:00Z", links }));
-		const stale = await deliverOk(eventBody({ type: ASSET, key, status: "pending_eligibility", at: "2026-02-01T09:00:00Z", links }));
+		await deliverOk(
+			eventBody({ type: ASSET, key, status: "pending_formalization", at: "2026-02-01T10:00:00Z", links }),
+		);
+		const stale = await deliverOk(
+			eventBody({ type: ASSET, key, status: "pending_eligibility", at: "2026-02-01T09:00:00Z", links }),
+		);
 		expect(stale.result).toBe("stale");
 		await deliverOk(eventBody({ type: ASSET, key, status: "not_in_the_docs", at: "2026-02-01T11:00:00Z", links }));
 
 		const { entity, history } = await lookupOk<Detail>(`/v1/entities/asset/${key}`);
-		expect(entity).toMatchObject({ kind: "asset", key, status: "not_in_the_docs", occurred_at: "2026-02-01T11:00:00.000Z", related: links });
+		expect(entity).toMatchObject({
+			kind: "asset",
+			key,
+			status: "not_in_the_docs",
+			occurred_at: "2026-02-01T11:00:00.000Z",
+			related: links,
+		});
 		expect(entity.anomalies).toEqual([{ event_id: history[2].event_id, anomaly: "unknown_status" }]);
 		expect(entity).not.toHaveProperty("version");
 		expect(history.map((h) => [h.status, h.result, h.previous_status, h.anomaly])).toEqual([
@@ -63,7 +94,10 @@ describe("GET /v1/entities/{kind}/{key}", () => {
 	});
 
 	it("answers 503 unavailable with Retry-After, and no internals, when the entity's ledger cannot be reached", async () => {
-		const response = await lookupWith({ ENTITY_LEDGER: unreachableLedgers(env.ENTITY_LEDGER) }, "/v1/entities/asset/any");
+		const response = await lookupWith(
+			{ ENTITY_LEDGER: unreachableLedgers(env.ENTITY_LEDGER) },
+			"/v1/entities/asset/any",
+		);
 		expect(response.status).toBe(503);
 		expect(response.headers.get("retry-after")).toBe("1");
 		const text = await response.text();

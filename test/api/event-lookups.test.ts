@@ -24,7 +24,12 @@ const STATUS_CHANGE = "trade_receivables.asset_status_change";
 async function assetStory() {
 	const key = crypto.randomUUID();
 	const bodies = [
-		eventBody({ type: "trade_receivables.asset_creation", key, status: "pending_eligibility", at: "2026-03-01T10:00:00Z" }),
+		eventBody({
+			type: "trade_receivables.asset_creation",
+			key,
+			status: "pending_eligibility",
+			at: "2026-03-01T10:00:00Z",
+		}),
 		eventBody({ type: STATUS_CHANGE, key, status: "completed", at: "2026-03-01T12:00:00Z" }),
 		eventBody({ type: STATUS_CHANGE, key, status: "pre_approved", at: "2026-03-01T11:00:00Z" }),
 	];
@@ -50,7 +55,8 @@ describe("GET /v1/events", () => {
 
 	it("filters by type, status, result and a received_at window", async () => {
 		const { key, ids } = await assetStory();
-		const of = async (query: string) => (await lookupOk<Page>(`/v1/events?kind=asset&key=${key}&${query}`)).data.map((e) => e.event_id);
+		const of = async (query: string) =>
+			(await lookupOk<Page>(`/v1/events?kind=asset&key=${key}&${query}`)).data.map((e) => e.event_id);
 		expect(await of(`type=${STATUS_CHANGE}`)).toEqual([ids[1], ids[2]]);
 		expect(await of("status=completed")).toEqual([ids[1]]);
 		expect(await of("result=stale")).toEqual([ids[2]]);
@@ -58,13 +64,25 @@ describe("GET /v1/events", () => {
 		const from = all[1].received_at;
 		expect(await of(`since=${from}`)).toEqual(all.filter((e) => e.received_at >= from).map((e) => e.event_id));
 		expect(await of(`until=${all[0].received_at}`)).toEqual([]);
-		const byType = await lookupOk<Page>(`/v1/events?type=${STATUS_CHANGE}&status=pre_approved&result=stale&since=${all[0].received_at}`);
+		const byType = await lookupOk<Page>(
+			`/v1/events?type=${STATUS_CHANGE}&status=pre_approved&result=stale&since=${all[0].received_at}`,
+		);
 		expect(byType.data.map((e) => e.event_id)).toContain(ids[2]);
-		expect(byType.data.every((e) => e.type === STATUS_CHANGE && e.status === "pre_approved" && e.result === "stale")).toBe(true);
+		expect(
+			byType.data.every((e) => e.type === STATUS_CHANGE && e.status === "pre_approved" && e.result === "stale"),
+		).toBe(true);
 	});
 
 	it("answers 400 invalid_request for a key without kind, a status without kind or type, or a bad value", async () => {
-		for (const query of ["key=abc", "status=completed", "result=maybe", "since=tomorrow", "until=2026-13-01T00:00:00Z", "kind=invoice", "limit=-1"]) {
+		for (const query of [
+			"key=abc",
+			"status=completed",
+			"result=maybe",
+			"since=tomorrow",
+			"until=2026-13-01T00:00:00Z",
+			"kind=invoice",
+			"limit=-1",
+		]) {
 			const response = await lookup(`/v1/events?${query}`);
 			expect(response.status, query).toBe(400);
 			expect((await response.json<ErrorBody>()).error.code, query).toBe("invalid_request");

@@ -33,18 +33,38 @@ describe("GET /openapi.json", () => {
 	it("lists every partner route the worker serves, the webhook route and the health check", async () => {
 		const document = await servedDocument();
 		// Hono lists a route once per handler (validators, then the handler): count each once.
-		const served = [...new Set(partnerApi.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`))];
+		const served = [
+			...new Set(
+				partnerApi.routes
+					.filter((r) => r.method !== "ALL")
+					.map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
+			),
+		];
 		expect(served.length).toBeGreaterThanOrEqual(5);
-		const listed = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+		const listed = Object.entries(document.paths).flatMap(([path, item]) =>
+			Object.keys(item).map((method) => `${method} ${path}`),
+		);
 		expect(listed.sort()).toEqual([...served, "post /webhooks/qitech", "get /healthz"].sort());
 	});
 
 	it("describes the partner routes' authentication, parameters and error shape", async () => {
 		const document = (await servedDocument()) as Document & { components: Record<string, Record<string, unknown>> };
 		expect(document.components.securitySchemes?.partnerKey).toMatchObject({ type: "http", scheme: "bearer" });
-		const list = document.paths["/v1/entities"].get as { security: unknown; parameters: { name: string }[]; responses: Record<string, unknown> };
+		const list = document.paths["/v1/entities"].get as {
+			security: unknown;
+			parameters: { name: string }[];
+			responses: Record<string, unknown>;
+		};
 		expect(list.security).toEqual([{ partnerKey: [] }]);
-		expect(list.parameters.map((p) => p.name)).toEqual(["kind", "status", "open", "related", "updated_since", "limit", "cursor"]);
+		expect(list.parameters.map((p) => p.name)).toEqual([
+			"kind",
+			"status",
+			"open",
+			"related",
+			"updated_since",
+			"limit",
+			"cursor",
+		]);
 		expect(Object.keys(list.responses)).toEqual(["200", "400", "401", "429"]);
 		expect(document.components.schemas).toHaveProperty("Error");
 	});
@@ -57,7 +77,14 @@ describe("GET /docs", () => {
 		expect(response.headers.get("content-type")).toContain("text/html");
 		const html = await response.text();
 		expect(html).toContain('data-url="/openapi.json"');
-		for (const path of ["/v1/entities/{kind}/{key}", "/v1/entities", "/v1/events", "/v1/events/{event_id}", "/v1/receipts", "/webhooks/qitech"]) {
+		for (const path of [
+			"/v1/entities/{kind}/{key}",
+			"/v1/entities",
+			"/v1/events",
+			"/v1/events/{event_id}",
+			"/v1/receipts",
+			"/webhooks/qitech",
+		]) {
 			expect(html).toContain(`<code>${path}</code>`);
 		}
 	});

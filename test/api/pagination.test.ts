@@ -8,13 +8,18 @@ interface Page<T> {
 }
 
 /** Follows next_cursor from the first page to the last, calling `between` after each page. */
-async function walk<T>(path: string, between: (pages: number) => Promise<void> = async () => {}): Promise<{ rows: T[]; pages: number }> {
+async function walk<T>(
+	path: string,
+	between: (pages: number) => Promise<void> = async () => {},
+): Promise<{ rows: T[]; pages: number }> {
 	const rows: T[] = [];
 	let cursor: string | null = null;
 	let pages = 0;
 	do {
 		const separator = path.includes("?") ? "&" : "?";
-		const page: Page<T> = await lookupOk<Page<T>>(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+		const page: Page<T> = await lookupOk<Page<T>>(
+			cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path,
+		);
 		rows.push(...page.data);
 		cursor = page.next_cursor;
 		pages++;
@@ -88,13 +93,26 @@ describe("keyset pagination", () => {
 		const status = `status-${crypto.randomUUID()}`;
 		const keys = Array.from({ length: 400 }, (_, i) => `${status}-${String(i).padStart(3, "0")}`);
 		const related = `fund_class:${status}`;
-		await insertEntities("payment_batch", status, keys.slice(0, 250), instants("2204-01-01T00:00:00.000Z", 250, 4), related);
+		await insertEntities(
+			"payment_batch",
+			status,
+			keys.slice(0, 250),
+			instants("2204-01-01T00:00:00.000Z", 250, 4),
+			related,
+		);
 		await insertEntities("assignment", status, keys.slice(250), instants("2204-01-01T00:00:00.000Z", 150, 4), related);
 
 		const byStatus = await walk<{ key: string }>(`/v1/entities?kind=payment_batch&status=${status}&limit=23`);
 		expect(byStatus.rows.map((r) => r.key).sort()).toEqual(keys.slice(0, 250));
-		const byKind = await walk<{ key: string; updated_at: string }>(`/v1/entities?kind=assignment&updated_since=2204-01-01T00:00:00Z&limit=19`);
-		expect(byKind.rows.filter((r) => r.key.startsWith(status)).map((r) => r.key).sort()).toEqual(keys.slice(250));
+		const byKind = await walk<{ key: string; updated_at: string }>(
+			`/v1/entities?kind=assignment&updated_since=2204-01-01T00:00:00Z&limit=19`,
+		);
+		expect(
+			byKind.rows
+				.filter((r) => r.key.startsWith(status))
+				.map((r) => r.key)
+				.sort(),
+		).toEqual(keys.slice(250));
 		expect(new Set(byKind.rows.map((r) => r.key)).size).toBe(byKind.rows.length);
 
 		const throughLink = await walk<{ kind: string; key: string }>(`/v1/entities?related=${related}&limit=17`);
@@ -112,7 +130,9 @@ describe("keyset pagination", () => {
 		const times = instants("2900-01-01T00:00:00.000Z", 300, 5);
 		await insertEntities("operation", status, keys.slice(0, 150), times.slice(0, 150), null);
 		await insertEntities("issuer", status, keys.slice(150), times.slice(150), null);
-		const { rows } = await walk<{ key: string; updated_at: string }>(`/v1/entities?updated_since=2900-01-01T00:00:00Z&limit=29`);
+		const { rows } = await walk<{ key: string; updated_at: string }>(
+			`/v1/entities?updated_since=2900-01-01T00:00:00Z&limit=29`,
+		);
 		const mine = rows.filter((r) => r.key.startsWith(status));
 		expect(mine.map((r) => r.key).sort()).toEqual([...keys].sort());
 		expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
@@ -121,10 +141,14 @@ describe("keyset pagination", () => {
 
 	it("walks the receipts of a time window without gaps or repeats", async () => {
 		const times = instants("2205-01-01T00:00:00.000Z", 300, 6);
-		const insert = env.HISTORY.prepare("INSERT INTO receipts (received_at, outcome, reason, body_size) VALUES (?, 'rejected', ?, 0)");
+		const insert = env.HISTORY.prepare(
+			"INSERT INTO receipts (received_at, outcome, reason, body_size) VALUES (?, 'rejected', ?, 0)",
+		);
 		const marker = crypto.randomUUID();
 		await env.HISTORY.batch(times.map((t, i) => insert.bind(t, `${marker}-${i}`)));
-		const { rows } = await walk<{ reason: string; id: number }>(`/v1/receipts?outcome=rejected&since=2205-01-01T00:00:00Z&until=2205-01-02T00:00:00Z&limit=23`);
+		const { rows } = await walk<{ reason: string; id: number }>(
+			`/v1/receipts?outcome=rejected&since=2205-01-01T00:00:00Z&until=2205-01-02T00:00:00Z&limit=23`,
+		);
 		expect(rows.map((r) => r.reason)).toEqual(times.map((_, i) => `${marker}-${i}`));
 	});
 

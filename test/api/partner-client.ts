@@ -23,14 +23,23 @@ export function lookup(path: string, options: LookupOptions = {}): Promise<Respo
 /** GETs a path that must answer 200 and returns its JSON. */
 export async function lookupOk<T = Record<string, unknown>>(path: string, options: LookupOptions = {}): Promise<T> {
 	const response = await lookup(path, options);
-	if (response.status !== 200) throw new Error(`GET ${path}: expected 200, got ${response.status}: ${await response.text()}`);
+	if (response.status !== 200)
+		throw new Error(`GET ${path}: expected 200, got ${response.status}: ${await response.text()}`);
 	return response.json<T>();
 }
 
 /** Runs the worker with some settings changed: the same code and the same real bindings. */
-export async function lookupWith(settings: Partial<Cloudflare.Env>, path: string, options: LookupOptions = {}): Promise<Response> {
+export async function lookupWith(
+	settings: Partial<Cloudflare.Env>,
+	path: string,
+	options: LookupOptions = {},
+): Promise<Response> {
 	const ctx = createExecutionContext();
-	const response = await worker.fetch(new Request(`${BASE_URL}${path}`, requestInit(options)), { ...env, ...settings }, ctx);
+	const response = await worker.fetch(
+		new Request(`${BASE_URL}${path}`, requestInit(options)),
+		{ ...env, ...settings },
+		ctx,
+	);
 	await waitOnExecutionContext(ctx);
 	return response;
 }

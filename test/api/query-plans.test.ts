@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type EntityFilters, type EntityPosition, entityListQuery, entityOrderOf } from "../../src/storage/entity-lookups";
+import {
+	type EntityFilters,
+	type EntityPosition,
+	entityListQuery,
+	entityOrderOf,
+} from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
 import { type ReceiptFilters, receiptListQuery } from "../../src/storage/receipt-lookups";
 
@@ -43,7 +48,9 @@ describe("lookup query plans", () => {
 	it("flags a query that scans the events table, so the checks below can fail", async () => {
 		const plan = await planOf({ toSQL: () => ({ sql: "SELECT * FROM events WHERE payload = ?", params: ["x"] }) });
 		expect(problemsOf(plan, false)).not.toEqual([]);
-		const sorted = await planOf({ toSQL: () => ({ sql: "SELECT * FROM entities WHERE kind = ? ORDER BY occurred_at", params: ["x"] }) });
+		const sorted = await planOf({
+			toSQL: () => ({ sql: "SELECT * FROM entities WHERE kind = ? ORDER BY occurred_at", params: ["x"] }),
+		});
 		expect(problemsOf(sorted, false)).not.toEqual([]);
 	});
 
@@ -61,7 +68,9 @@ describe("lookup query plans", () => {
 			for (const position of [null, after]) {
 				const plan = await planOf(entityListQuery(env.HISTORY, filters, position, 51));
 				const unfiltered = Object.keys(filters).length === 1 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+					[],
+				);
 			}
 		}
 	});
@@ -75,13 +84,19 @@ describe("lookup query plans", () => {
 			result: "stale",
 			since: T,
 			until: "2026-02-01T00:00:00.000Z",
-		}).filter((f) => (f.key === undefined || f.kind !== undefined) && (f.status === undefined || f.kind !== undefined || f.type !== undefined));
+		}).filter(
+			(f) =>
+				(f.key === undefined || f.kind !== undefined) &&
+				(f.status === undefined || f.kind !== undefined || f.type !== undefined),
+		);
 		expect(combos.length).toBeGreaterThan(60);
 		for (const filters of combos) {
 			for (const position of [null, [T, "e"] as [string, string]]) {
 				const plan = await planOf(eventListQuery(env.HISTORY, filters, position, 51));
 				const unfiltered = Object.keys(filters).length === 0 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+					[],
+				);
 			}
 		}
 	});
@@ -92,11 +107,17 @@ describe("lookup query plans", () => {
 	});
 
 	it("serves every receipt list from an index, with and without a cursor", async () => {
-		for (const filters of subsets<ReceiptFilters>({ outcome: "rejected", since: T, until: "2026-02-01T00:00:00.000Z" })) {
+		for (const filters of subsets<ReceiptFilters>({
+			outcome: "rejected",
+			since: T,
+			until: "2026-02-01T00:00:00.000Z",
+		})) {
 			for (const position of [null, [T, 7] as [string, number]]) {
 				const plan = await planOf(receiptListQuery(env.HISTORY, filters, position, 51));
 				const unfiltered = Object.keys(filters).length === 0 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+					[],
+				);
 			}
 		}
 	});

@@ -32,7 +32,8 @@ describe("GET /v1/receipts", () => {
 		expect((await deliver(forged, { headers: { Signature: "forged" } })).status).toBe(401);
 		const forgedDigest = await sha256Hex(new TextEncoder().encode(forged));
 
-		const mine = (rows: Receipt[]) => rows.filter((r) => r.event_id === accepted.event_id || r.body_sha256 === forgedDigest);
+		const mine = (rows: Receipt[]) =>
+			rows.filter((r) => r.event_id === accepted.event_id || r.body_sha256 === forgedDigest);
 		const rows = mine(await receiptsUntil(`since=${since}`, (all) => mine(all).length >= 3));
 		expect(rows.map((r) => [r.outcome, r.reason])).toEqual([
 			["accepted", null],

@@ -19,7 +19,9 @@ describe("event identity", () => {
 			"subscription_payment.subscription_payment_status_change\nsubscription_payment:1413020c-6965-40fb-a162-632459d35fd1\nconfirmed\n2025-07-30T16:05:00.000Z",
 		);
 		expect(parsed.event.event_id).toBe(expected);
-		expect(await eventIdOf(parsed.event.type, parsed.event.entity, "confirmed", "2025-07-30T16:05:00.000Z")).toBe(expected);
+		expect(await eventIdOf(parsed.event.type, parsed.event.entity, "confirmed", "2025-07-30T16:05:00.000Z")).toBe(
+			expected,
+		);
 	});
 
 	it("is, for QI Tech's Batch Paid example, the value the README shows", async () => {

@@ -17,10 +17,18 @@ async function call(body: string, headers: Record<string, string>, ip: string) {
 	return response;
 }
 
-type Receipt = { outcome: string; reason: string | null; event_id: string | null; body_sha256: string | null; body_size: number; count: number };
+type Receipt = {
+	outcome: string;
+	reason: string | null;
+	event_id: string | null;
+	body_sha256: string | null;
+	body_size: number;
+	count: number;
+};
 
 async function receiptsFrom(ip: string) {
-	return (await env.HISTORY.prepare("SELECT * FROM receipts WHERE client_ip = ? ORDER BY id").bind(ip).all<Receipt>()).results;
+	return (await env.HISTORY.prepare("SELECT * FROM receipts WHERE client_ip = ? ORDER BY id").bind(ip).all<Receipt>())
+		.results;
 }
 
 describe("the ingress audit trail", () => {

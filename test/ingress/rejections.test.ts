@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { eventBody } from "../support/fixtures";
 import { deliver, ledgerOf, post, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
-const freshBody = () => eventBody({ type: "trade_receivables.asset_status_change", key: crypto.randomUUID(), status: "pre_approved" });
-const entityOf = (body: string) => `asset:${(JSON.parse(body) as { data: { asset_external_id: string } }).data.asset_external_id}`;
+const freshBody = () =>
+	eventBody({ type: "trade_receivables.asset_status_change", key: crypto.randomUUID(), status: "pre_approved" });
+const entityOf = (body: string) =>
+	`asset:${(JSON.parse(body) as { data: { asset_external_id: string } }).data.asset_external_id}`;
 
 async function expectRejected(response: Response, status: number, code: string, body?: string) {
 	expect(response.status).toBe(status);
@@ -75,8 +77,16 @@ describe("requests that are not authentic", () => {
 		const body = freshBody();
 		const old = new Date(Date.now() - 10 * 60_000);
 		await expectRejected(await deliver(body, { scheme: "es512", now: old }), 401, "invalid_signature", body);
-		await expectRejected(await deliver(body, { scheme: "hs256", shape: "request", now: old }), 401, "invalid_signature", body);
-		const expired = await hs256({ exp: Math.floor(Date.now() / 1000) - 3600 }, env.QITECH_HMAC_KEYS?.split(",")[0] ?? "");
+		await expectRejected(
+			await deliver(body, { scheme: "hs256", shape: "request", now: old }),
+			401,
+			"invalid_signature",
+			body,
+		);
+		const expired = await hs256(
+			{ exp: Math.floor(Date.now() / 1000) - 3600 },
+			env.QITECH_HMAC_KEYS?.split(",")[0] ?? "",
+		);
 		await expectRejected(await post(body, { Signature: expired }), 401, "invalid_signature", body);
 	});
 

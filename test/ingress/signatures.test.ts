@@ -38,12 +38,15 @@ describe("signature schemes QI Tech uses", () => {
 		expect(response.status).toBe(200);
 	});
 
-	it.each(["hex", "base64", "sha256=hex"] as const)("accepts a bare HMAC-SHA256 of the raw body in %s", async (digest) => {
-		const answer = await deliverOk(assetEvent(), { scheme: "hmac", digest });
-		const [row] = await historyRows([answer.event_id]);
-		expect(row.signature_scheme).toBe("hmac");
-		expect(row.binding).toBe("body_hmac");
-	});
+	it.each(["hex", "base64", "sha256=hex"] as const)(
+		"accepts a bare HMAC-SHA256 of the raw body in %s",
+		async (digest) => {
+			const answer = await deliverOk(assetEvent(), { scheme: "hmac", digest });
+			const [row] = await historyRows([answer.event_id]);
+			expect(row.signature_scheme).toBe("hmac");
+			expect(row.binding).toBe("body_hmac");
+		},
+	);
 
 	it("accepts an ES512 JWT in Authorization with the md5 of Python's json.dumps form", async () => {
 		const answer = await deliverOk(entryEvent(), { scheme: "es512", md5Of: "python" });

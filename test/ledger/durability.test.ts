@@ -19,12 +19,16 @@ async function flakyOutbox(entity: string, failures: number) {
 
 async function sentThrough(entity: string): Promise<string[]> {
 	return runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) =>
-		ledger.notifications instanceof FlakyQueue ? ledger.notifications.sent.map((n) => (n as EventNotification).event.event_id) : [],
+		ledger.notifications instanceof FlakyQueue
+			? ledger.notifications.sent.map((n) => (n as EventNotification).event.event_id)
+			: [],
 	);
 }
 
 async function eventRowCount(eventId: string): Promise<number> {
-	const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM events WHERE event_id = ?").bind(eventId).first<{ n: number }>();
+	const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM events WHERE event_id = ?")
+		.bind(eventId)
+		.first<{ n: number }>();
 	return row?.n ?? 0;
 }
 
@@ -36,7 +40,9 @@ describe("one event, one record", () => {
 		const body = eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" });
 		const headers = await signedHeaders(body);
 		const answers = await Promise.all(
-			Array.from({ length: 50 }, () => deliver(body, { headers }).then((r) => r.json<{ result: string; event_id: string }>())),
+			Array.from({ length: 50 }, () =>
+				deliver(body, { headers }).then((r) => r.json<{ result: string; event_id: string }>()),
+			),
 		);
 		expect(answers.filter((a) => a.result === "accepted")).toHaveLength(1);
 		expect(answers.filter((a) => a.result === "duplicate")).toHaveLength(49);
@@ -63,7 +69,9 @@ describe("an entity nobody sent", () => {
 		expect(await stub.snapshot()).toBeNull();
 		expect(await stub.payloadOf("no-such-event")).toBeNull();
 		const tables = await runInDurableObject(stub, (_: EntityLedger, state) =>
-			state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray(),
+			state.storage.sql
+				.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+				.toArray(),
 		);
 		expect(tables).toEqual([]);
 	});
@@ -74,7 +82,12 @@ describe("durable before we answer", () => {
 		const key = crypto.randomUUID();
 		// Non-ASCII text doubles the in-memory size of a string: the worst case for the Queue's 128 KB.
 		const filler = "Operação de crédito — São Paulo ".repeat(6000);
-		let body = eventBody({ type: "trade_receivables.asset_creation", key, status: "pending_eligibility", extra: { notes: filler } });
+		let body = eventBody({
+			type: "trade_receivables.asset_creation",
+			key,
+			status: "pending_eligibility",
+			extra: { notes: filler },
+		});
 		body = body.slice(0, -1) + " ".repeat(250 * 1024 - new TextEncoder().encode(body).length) + body.slice(-1);
 		expect(new TextEncoder().encode(body).length).toBe(250 * 1024);
 		const answer = await deliverOk(body, { scheme: "hmac" });
@@ -87,7 +100,13 @@ describe("durable before we answer", () => {
 		const key = crypto.randomUUID();
 		const entity = `asset:${key}`;
 		const queue = await flakyOutbox(entity, 3);
-		const statuses = ["pending_eligibility", "pending_documentation", "pre_approved", "pending_formalization", "completed"];
+		const statuses = [
+			"pending_eligibility",
+			"pending_documentation",
+			"pre_approved",
+			"pending_formalization",
+			"completed",
+		];
 		const answers = [];
 		for (const [i, status] of statuses.entries()) {
 			const type = i === 0 ? "trade_receivables.asset_creation" : "trade_receivables.asset_status_change";
@@ -126,16 +145,24 @@ describe("durable before we answer", () => {
 		const key = crypto.randomUUID();
 		const entity = `operation:${key}`;
 		const type = "commercial_paper.operation_status_change";
-		const first = await deliverOk(eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }));
+		const first = await deliverOk(
+			eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }),
+		);
 		await evictDurableObject(ledgerOf(entity));
-		const resend = await deliverOk(eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }));
+		const resend = await deliverOk(
+			eventBody({ type, key, status: "pending_signature_submission", at: "2025-07-30T15:45:00Z" }),
+		);
 		expect(resend).toMatchObject({ result: "duplicate", event_id: first.event_id });
 		await deliverOk(eventBody({ type, key, status: "waiting_signature", at: "2025-07-30T15:45:00Z" }));
 		await evictDurableObject(ledgerOf(entity));
 		const last = await deliverOk(eventBody({ type, key, status: "issued", at: "2025-07-30T15:45:00Z" }));
 		expect(last.status).toBe("issued");
 		const snapshot = await ledgerOf(entity).snapshot();
-		expect(snapshot?.history.map((e) => e.status)).toEqual(["pending_signature_submission", "waiting_signature", "issued"]);
+		expect(snapshot?.history.map((e) => e.status)).toEqual([
+			"pending_signature_submission",
+			"waiting_signature",
+			"issued",
+		]);
 		expect(snapshot?.entity.version).toBe(3);
 	});
 

@@ -20,7 +20,10 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 function typeOf(kind: string, status: string): EventType {
 	const types = (Object.keys(EVENT_TYPES) as EventType[]).filter((t) => EVENT_TYPES[t].kind === kind);
 	// The asset's first status arrives as the creation event, the rest as status changes.
-	if (kind === "asset") return status === "pending_eligibility" ? "trade_receivables.asset_creation" : "trade_receivables.asset_status_change";
+	if (kind === "asset")
+		return status === "pending_eligibility"
+			? "trade_receivables.asset_creation"
+			: "trade_receivables.asset_status_change";
 	return types[0];
 }
 
@@ -59,11 +62,38 @@ describe("documented flows delivered shuffled, all in the same second", () => {
 		const subscription = crypto.randomUUID();
 		const payment = crypto.randomUUID();
 		const steps = [
-			eventBody({ type: "subscription.subscription_status_change", key: subscription, status: "waiting_signature", at: SAME_SECOND }),
-			eventBody({ type: "subscription.subscription_status_change", key: subscription, status: "waiting_payment", at: SAME_SECOND }),
-			eventBody({ type: "subscription_payment.subscription_payment_status_change", key: payment, status: "waiting_confirmation", at: SAME_SECOND, links: { subscription } }),
-			eventBody({ type: "subscription_payment.subscription_payment_status_change", key: payment, status: "confirmed", at: SAME_SECOND, links: { subscription } }),
-			eventBody({ type: "subscription.subscription_status_change", key: subscription, status: "finished", at: SAME_SECOND }),
+			eventBody({
+				type: "subscription.subscription_status_change",
+				key: subscription,
+				status: "waiting_signature",
+				at: SAME_SECOND,
+			}),
+			eventBody({
+				type: "subscription.subscription_status_change",
+				key: subscription,
+				status: "waiting_payment",
+				at: SAME_SECOND,
+			}),
+			eventBody({
+				type: "subscription_payment.subscription_payment_status_change",
+				key: payment,
+				status: "waiting_confirmation",
+				at: SAME_SECOND,
+				links: { subscription },
+			}),
+			eventBody({
+				type: "subscription_payment.subscription_payment_status_change",
+				key: payment,
+				status: "confirmed",
+				at: SAME_SECOND,
+				links: { subscription },
+			}),
+			eventBody({
+				type: "subscription.subscription_status_change",
+				key: subscription,
+				status: "finished",
+				at: SAME_SECOND,
+			}),
 		];
 		for (const body of shuffled(steps, 7)) await deliverOk(body);
 		expect((await ledgerOf(`subscription:${subscription}`).snapshot())?.entity.status).toBe("finished");
@@ -95,7 +125,11 @@ describe("documented flows delivered shuffled, all in the same second", () => {
 	});
 
 	it("files an authentic envelope of an unknown type under unclassified instead of rejecting it", async () => {
-		const body = JSON.stringify({ webhook_type: "baas.brand_new_event", webhook_datetime: "2024-04-23T15:08:30Z", data: { id: crypto.randomUUID() } });
+		const body = JSON.stringify({
+			webhook_type: "baas.brand_new_event",
+			webhook_datetime: "2024-04-23T15:08:30Z",
+			data: { id: crypto.randomUUID() },
+		});
 		const answer = await deliverOk(body);
 		expect(answer).toMatchObject({ result: "accepted", entity: "unclassified:baas.brand_new_event" });
 		const [row] = await historyRows([answer.event_id]);

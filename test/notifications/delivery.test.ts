@@ -20,8 +20,14 @@ describe("forwarding each new event to partner destinations", () => {
 		await partner.behave({ failTimes: 3, status: 503 });
 		const destination = await destinationFor(partner);
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("delivered");
-		expect(await deliveryRow(answer.event_id, destination.id)).toMatchObject({ attempts: 4, last_status_code: 200, last_error: null });
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("delivered");
+		expect(await deliveryRow(answer.event_id, destination.id)).toMatchObject({
+			attempts: 4,
+			last_status_code: 200,
+			last_error: null,
+		});
 		expect(sentOf(await partner.webhookIds(), [answer.event_id])).toEqual(Array(4).fill(answer.event_id));
 		// Throws unless every request the partner received verifies with the destination's secret.
 		const [body] = await partner.verifiedBodies(destination.secret);
@@ -43,7 +49,9 @@ describe("forwarding each new event to partner destinations", () => {
 		const destination = await destinationFor(partner);
 		const body = batchEvent().replace("{", '{ "spacing_kept" : 1.50 ,');
 		const answer = await deliverOk(body, { scheme: "hmac" });
-		await expect.poll(async () => sentOf(await partner.webhookIds(), [answer.event_id]), { timeout: 10_000 }).toHaveLength(1);
+		await expect
+			.poll(async () => sentOf(await partner.webhookIds(), [answer.event_id]), { timeout: 10_000 })
+			.toHaveLength(1);
 		const received = (await partner.received()).find((r) => r.headers["webhook-id"] === answer.event_id);
 		if (!received) throw new Error("not received");
 		expect(received.body.endsWith(`"data":${body}}`)).toBe(true);
@@ -55,7 +63,9 @@ describe("forwarding each new event to partner destinations", () => {
 		await partner.behave({ down: true, status: 500 });
 		const destination = await destinationFor(partner);
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 15_000 }).toBe("dead");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 15_000 })
+			.toBe("dead");
 		// 1 attempt + the test queue's max_retries (4).
 		expect(await deliveryRow(answer.event_id, destination.id)).toMatchObject({ attempts: 5, last_status_code: 500 });
 		expect(sentOf(await partner.webhookIds(), [answer.event_id])).toHaveLength(5);
@@ -67,7 +77,9 @@ describe("forwarding each new event to partner destinations", () => {
 		await partner.behave({ down: true, status: 410 });
 		const destination = await destinationFor(partner);
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("failed");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("failed");
 		expect(await deliveryRow(answer.event_id, destination.id)).toMatchObject({ attempts: 1, last_status_code: 410 });
 	});
 
@@ -94,12 +106,20 @@ describe("forwarding each new event to partner destinations", () => {
 		await destinationFor(batches, { event_types: ["settlement.payment_batch_status_change"] });
 		await destinationFor(assetsOnly, { event_types: ["*"], kinds: ["asset"] });
 		const asset = await deliverOk(eventBody({ type: "trade_receivables.asset_status_change", status: "pre_approved" }));
-		const assignment = await deliverOk(eventBody({ type: "trade_receivables.assignment_status_change", status: "pending_payment" }));
+		const assignment = await deliverOk(
+			eventBody({ type: "trade_receivables.assignment_status_change", status: "pending_payment" }),
+		);
 		const batch = await deliverOk(batchEvent());
 		const ids = [asset.event_id, assignment.event_id, batch.event_id];
-		await expect.poll(async () => sentOf(await trade.webhookIds(), ids), { timeout: 10_000 }).toEqual([asset.event_id, assignment.event_id].sort());
-		await expect.poll(async () => sentOf(await batches.webhookIds(), ids), { timeout: 10_000 }).toEqual([batch.event_id]);
-		await expect.poll(async () => sentOf(await assetsOnly.webhookIds(), ids), { timeout: 10_000 }).toEqual([asset.event_id]);
+		await expect
+			.poll(async () => sentOf(await trade.webhookIds(), ids), { timeout: 10_000 })
+			.toEqual([asset.event_id, assignment.event_id].sort());
+		await expect
+			.poll(async () => sentOf(await batches.webhookIds(), ids), { timeout: 10_000 })
+			.toEqual([batch.event_id]);
+		await expect
+			.poll(async () => sentOf(await assetsOnly.webhookIds(), ids), { timeout: 10_000 })
+			.toEqual([asset.event_id]);
 	});
 
 	it("forwards stale events only to destinations that include them", async () => {
@@ -112,8 +132,12 @@ describe("forwarding each new event to partner destinations", () => {
 		const older = await deliverOk(batchEvent("paid", key, "2024-04-23T15:08:00Z"));
 		expect(older.result).toBe("stale");
 		const ids = [newer.event_id, older.event_id];
-		await expect.poll(async () => sentOf(await withStale.webhookIds(), ids), { timeout: 10_000 }).toEqual([...ids].sort());
-		await expect.poll(async () => sentOf(await without.webhookIds(), ids), { timeout: 10_000 }).toEqual([newer.event_id]);
+		await expect
+			.poll(async () => sentOf(await withStale.webhookIds(), ids), { timeout: 10_000 })
+			.toEqual([...ids].sort());
+		await expect
+			.poll(async () => sentOf(await without.webhookIds(), ids), { timeout: 10_000 })
+			.toEqual([newer.event_id]);
 		const staleBody = (await withStale.received()).find((r) => r.headers["webhook-id"] === older.event_id);
 		expect(JSON.parse(staleBody?.body ?? "{}")).toMatchObject({ applied: false, status: "paid" });
 	});
@@ -134,9 +158,13 @@ describe("forwarding each new event to partner destinations", () => {
 			.bind(new Date(Date.now() - 2 * 86_400_000).toISOString(), destination.id)
 			.run();
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await findDestination(env.HISTORY, destination.id))?.enabled, { timeout: 10_000 }).toBe(false);
+		await expect
+			.poll(async () => (await findDestination(env.HISTORY, destination.id))?.enabled, { timeout: 10_000 })
+			.toBe(false);
 		const disabled = await findDestination(env.HISTORY, destination.id);
 		expect(disabled?.disabled_reason).toMatch(/disabled automatically: every attempt failed since/);
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("paused");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("paused");
 	});
 });

@@ -31,7 +31,12 @@ describe("managing destinations (admin API)", () => {
 		expect(created.secret).toMatch(/^whsec_/);
 		const listed = await (await call("GET", "/v1/destinations", ADMIN)).json<{ data: Record<string, unknown>[] }>();
 		const mine = listed.data.find((d) => d.id === created.id);
-		expect(mine).toMatchObject({ url: partner.url, event_types: ["settlement.*"], enabled: true, include_stale: false });
+		expect(mine).toMatchObject({
+			url: partner.url,
+			event_types: ["settlement.*"],
+			enabled: true,
+			include_stale: false,
+		});
 		expect(mine).not.toHaveProperty("secret");
 		const one = await (await call("GET", `/v1/destinations/${created.id}`, ADMIN)).json<Record<string, unknown>>();
 		expect(one).not.toHaveProperty("secret");
@@ -41,17 +46,23 @@ describe("managing destinations (admin API)", () => {
 	it("rotates the secret: the new one is shown once and signs what follows", async () => {
 		const partner = new PartnerEndpoint();
 		const created = await createDestination({ url: partner.url, event_types: ["settlement.*"] });
-		const rotated = await (await call("PATCH", `/v1/destinations/${created.id}`, ADMIN, { rotate_secret: true })).json<{ secret: string }>();
+		const rotated = await (await call("PATCH", `/v1/destinations/${created.id}`, ADMIN, { rotate_secret: true })).json<{
+			secret: string;
+		}>();
 		expect(rotated.secret).toMatch(/^whsec_/);
 		expect(rotated.secret).not.toBe(created.secret);
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await partner.webhookIds()).includes(answer.event_id), { timeout: 10_000 }).toBe(true);
+		await expect
+			.poll(async () => (await partner.webhookIds()).includes(answer.event_id), { timeout: 10_000 })
+			.toBe(true);
 		await expect(partner.verifiedBodies(rotated.secret)).resolves.toBeTruthy();
 	});
 
 	it("refuses partner keys on admin routes with 403, and unknown keys with 401", async () => {
 		expect((await call("GET", "/v1/destinations", PARTNER)).status).toBe(403);
-		expect((await call("POST", "/v1/destinations", PARTNER, { url: "https://x.example/h", event_types: ["*"] })).status).toBe(403);
+		expect(
+			(await call("POST", "/v1/destinations", PARTNER, { url: "https://x.example/h", event_types: ["*"] })).status,
+		).toBe(403);
 		const response = await call("GET", "/v1/destinations", "not-a-key");
 		expect(response.status).toBe(401);
 		expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
@@ -88,12 +99,16 @@ describe("managing destinations (admin API)", () => {
 		await partner.behave({ down: true, status: 500 });
 		const destination = await createDestination({ url: partner.url, event_types: ["settlement.*"] });
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 15_000 }).toBe("dead");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 15_000 })
+			.toBe("dead");
 		await partner.behave({});
 		const replay = await call("POST", `/v1/destinations/${destination.id}/replay-failed`, ADMIN);
 		expect(replay.status).toBe(202);
 		expect(await replay.json()).toEqual({ enqueued: 1 });
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("delivered");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("delivered");
 		const ids = (await partner.webhookIds()).filter((id) => id === answer.event_id);
 		expect(ids).toHaveLength(6);
 	});
@@ -102,7 +117,9 @@ describe("managing destinations (admin API)", () => {
 		const partner = new PartnerEndpoint();
 		const destination = await createDestination({ url: partner.url, event_types: ["settlement.*"], enabled: false });
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("paused");
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("paused");
 		expect(await partner.webhookIds()).toEqual([]);
 		expect((await call("PATCH", `/v1/destinations/${destination.id}`, ADMIN, { enabled: true })).status).toBe(200);
 		await expect.poll(async () => await partner.webhookIds(), { timeout: 10_000 }).toContain(answer.event_id);
@@ -112,13 +129,22 @@ describe("managing destinations (admin API)", () => {
 		const partner = new PartnerEndpoint();
 		const destination = await createDestination({ url: partner.url, event_types: ["settlement.*"] });
 		const answer = await deliverOk(batchEvent());
-		await expect.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 }).toBe("delivered");
-		const listed = await (await call("GET", `/v1/events/${answer.event_id}/deliveries`, PARTNER)).json<{ data: { destination_id: string; outcome: string; attempts: number }[] }>();
-		expect(listed.data.find((d) => d.destination_id === destination.id)).toMatchObject({ outcome: "delivered", attempts: 1 });
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("delivered");
+		const listed = await (await call("GET", `/v1/events/${answer.event_id}/deliveries`, PARTNER)).json<{
+			data: { destination_id: string; outcome: string; attempts: number }[];
+		}>();
+		expect(listed.data.find((d) => d.destination_id === destination.id)).toMatchObject({
+			outcome: "delivered",
+			attempts: 1,
+		});
 		expect((await call("POST", `/v1/events/${answer.event_id}/redeliver`, PARTNER)).status).toBe(403);
 		const redelivered = await call("POST", `/v1/events/${answer.event_id}/redeliver`, ADMIN);
 		expect(redelivered.status).toBe(202);
-		await expect.poll(async () => (await partner.webhookIds()).filter((id) => id === answer.event_id).length, { timeout: 10_000 }).toBe(2);
+		await expect
+			.poll(async () => (await partner.webhookIds()).filter((id) => id === answer.event_id).length, { timeout: 10_000 })
+			.toBe(2);
 		expect((await call("GET", "/v1/events/no-such-event/deliveries", PARTNER)).status).toBe(404);
 	});
 

@@ -13,7 +13,11 @@ const untouchableD1 = new Proxy({} as D1Database, {
 
 async function call(path: string, bindings: Partial<typeof env>) {
 	const ctx = createExecutionContext();
-	const response = await worker.fetch(new Request(`https://receiver.test${path}`), { ...env, ...bindings } as typeof env, ctx);
+	const response = await worker.fetch(
+		new Request(`https://receiver.test${path}`),
+		{ ...env, ...bindings } as typeof env,
+		ctx,
+	);
 	await waitOnExecutionContext(ctx);
 	return response;
 }
@@ -28,7 +32,10 @@ describe("health and readiness", () => {
 	it("is ready when D1 answers a query and both queues are bound", async () => {
 		const response = await exports.default.fetch("https://receiver.test/readyz");
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ ok: true, checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok" } });
+		expect(await response.json()).toEqual({
+			ok: true,
+			checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok" },
+		});
 	});
 
 	it("is not ready, naming D1, while D1 fails", async () => {

@@ -21,7 +21,15 @@ describe("operations logs", () => {
 		await exports.default.fetch("https://receiver.test/readyz");
 		await exports.default.fetch("https://receiver.test/no/such/route");
 		const [ready, missing] = requestLines();
-		expect(ready).toMatchObject({ route: "/readyz", method: "GET", status: 200, outcome: "ok", reason: null, entity: null, event_id: null });
+		expect(ready).toMatchObject({
+			route: "/readyz",
+			method: "GET",
+			status: 200,
+			outcome: "ok",
+			reason: null,
+			entity: null,
+			event_id: null,
+		});
 		expect(missing).toMatchObject({ route: null, status: 404, outcome: "rejected", reason: "not_found" });
 		expect(typeof ready.latency_ms).toBe("number");
 		expect(requestLines()).toHaveLength(2);
@@ -29,12 +37,27 @@ describe("operations logs", () => {
 
 	it("logs a webhook once, with its verdict, and never its body or signature", async () => {
 		const marker = `marker-${crypto.randomUUID()}`;
-		const body = eventBody({ type: "settlement.payment_batch_status_change", status: "paid", extra: { fund_class_document_number: marker } });
+		const body = eventBody({
+			type: "settlement.payment_batch_status_change",
+			status: "paid",
+			extra: { fund_class_document_number: marker },
+		});
 		const headers = await signedHeaders(body);
-		const response = await exports.default.fetch(WEBHOOK_URL, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+		const response = await exports.default.fetch(WEBHOOK_URL, {
+			method: "POST",
+			body,
+			headers: { "content-type": "application/json", ...headers },
+		});
 		const verdict = await response.json<{ event_id: string; entity: string }>();
 		const mine = requestLines().filter((l) => l.route === "/webhooks/qitech");
-		expect(mine).toEqual([expect.objectContaining({ outcome: "accepted", entity: verdict.entity, event_id: verdict.event_id, reason: null })]);
+		expect(mine).toEqual([
+			expect.objectContaining({
+				outcome: "accepted",
+				entity: verdict.entity,
+				event_id: verdict.event_id,
+				reason: null,
+			}),
+		]);
 		const everything = lines.join("\n");
 		expect(everything).not.toContain(marker);
 		expect(everything).not.toContain(headers.Signature);
@@ -49,14 +72,22 @@ describe("operations logs", () => {
 		});
 		expect(response.status).toBe(200);
 		const lookups = requestLines().filter((l) => l.method === "GET");
-		expect(lookups).toEqual([expect.objectContaining({ route: "/v1/entities/:kind/:key", status: 200, outcome: "ok", entity: answer.entity })]);
+		expect(lookups).toEqual([
+			expect.objectContaining({ route: "/v1/entities/:kind/:key", status: 200, outcome: "ok", entity: answer.entity }),
+		]);
 		expect(lines.join("\n")).not.toContain(partnerKey);
 	});
 
 	it("logs one line per queue batch once the consumer has written the events", async () => {
 		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
 		await expect
-			.poll(() => jsonLines().filter((l) => l.queue === "qitech-events" && (l.acked as number) + (l.implicitly_acked as number) > 0), { timeout: 10_000 })
+			.poll(
+				() =>
+					jsonLines().filter(
+						(l) => l.queue === "qitech-events" && (l.acked as number) + (l.implicitly_acked as number) > 0,
+					),
+				{ timeout: 10_000 },
+			)
 			.not.toEqual([]);
 		const [batch] = jsonLines().filter((l) => l.queue === "qitech-events");
 		expect(batch).toMatchObject({ outcome: "ok", retried: 0, reason: null });
@@ -74,7 +105,9 @@ describe("operations logs", () => {
 			observed.messages[1].retry({ delaySeconds: 5 });
 		});
 		await waitOnExecutionContext(ctx);
-		expect(jsonLines()).toMatchObject([{ queue: "qitech-events", messages: 2, acked: 1, retried: 1, outcome: "partial", max_attempts: 3 }]);
+		expect(jsonLines()).toMatchObject([
+			{ queue: "qitech-events", messages: 2, acked: 1, retried: 1, outcome: "partial", max_attempts: 3 },
+		]);
 		const result = await getQueueResult(batch, ctx);
 		expect(result.explicitAcks).toEqual(["a"]);
 		expect(result.retryMessages.map((m) => m.msgId)).toEqual(["b"]);
@@ -83,6 +116,8 @@ describe("operations logs", () => {
 	it("logs a batch whose consumer throws as an error, and lets the error through for a retry", async () => {
 		const batch = createMessageBatch("qitech-events-dlq", [{ id: "a", timestamp: new Date(), attempts: 1, body: "x" }]);
 		await expect(logBatch(batch, () => Promise.reject(new Error("D1 down")))).rejects.toThrow("D1 down");
-		expect(jsonLines()).toMatchObject([{ queue: "qitech-events-dlq", outcome: "error", reason: "Error: D1 down", retried: 1 }]);
+		expect(jsonLines()).toMatchObject([
+			{ queue: "qitech-events-dlq", outcome: "error", reason: "Error: D1 down", retried: 1 },
+		]);
 	});
 });

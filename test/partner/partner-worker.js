@@ -21,7 +21,13 @@ export default {
 		}
 		const body = await request.text();
 		const list = received.get(url.pathname) ?? [];
-		list.push({ method: request.method, host: url.host, headers: Object.fromEntries(request.headers), body, at: Date.now() });
+		list.push({
+			method: request.method,
+			host: url.host,
+			headers: Object.fromEntries(request.headers),
+			body,
+			at: Date.now(),
+		});
 		received.set(url.pathname, list);
 		const rule = behaviour.get(url.pathname) ?? {};
 		if (rule.down || (rule.failTimes ?? 0) > 0) {

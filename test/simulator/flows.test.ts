@@ -27,14 +27,17 @@ async function simulate(options: Partial<PlanOptions>, scheme: Scheme = "hs256",
 }
 
 describe("the simulator against the worker under test", () => {
-	it.each(["hs256", "hmac", "es512"] as const)("brings every flow to its documented final statuses when signing with %s", async (scheme) => {
-		const { plan, outcomes, summaries } = await simulate({}, scheme);
-		expect(outcomes.filter((o) => o.answer === "rejected")).toEqual([]);
-		expect(outcomes.every((o) => o.answer === "accepted")).toBe(true);
-		const readBack = summaries.flatMap((s) => s.entities.map((e) => `${e.kind} ${e.readBack}`));
-		expect(readBack).toEqual(plan.entities.map((e) => `${e.kind} ${e.final}`));
-		expect(mismatches(summaries)).toEqual([]);
-	});
+	it.each(["hs256", "hmac", "es512"] as const)(
+		"brings every flow to its documented final statuses when signing with %s",
+		async (scheme) => {
+			const { plan, outcomes, summaries } = await simulate({}, scheme);
+			expect(outcomes.filter((o) => o.answer === "rejected")).toEqual([]);
+			expect(outcomes.every((o) => o.answer === "accepted")).toBe(true);
+			const readBack = summaries.flatMap((s) => s.entities.map((e) => `${e.kind} ${e.readBack}`));
+			expect(readBack).toEqual(plan.entities.map((e) => `${e.kind} ${e.final}`));
+			expect(mismatches(summaries)).toEqual([]);
+		},
+	);
 
 	it("reaches the same final statuses when every webhook is sent three times and each flow is shuffled", async () => {
 		const { plan, summaries } = await simulate({ duplicates: 2, shuffle: true, seed: 20240423 });
@@ -52,10 +55,13 @@ describe("the simulator against the worker under test", () => {
 
 	it("reports the entity whose last webhook never got through as not at its documented status", async () => {
 		const dropped = (body: string) => JSON.parse(body).data.status === "completed";
-		const send: Send = (body, headers) => (dropped(body) ? Promise.resolve(new Response(null, { status: 503 })) : toWorker(body, headers));
+		const send: Send = (body, headers) =>
+			dropped(body) ? Promise.resolve(new Response(null, { status: 503 })) : toWorker(body, headers);
 		const { summaries } = await simulate({ flows: ["payment-batch"] }, "hs256", send);
 		expect(summaries[0]).toMatchObject({ flow: "payment-batch", sent: 2, accepted: 1, rejected: 1 });
-		expect(mismatches(summaries)).toMatchObject([{ kind: "payment_batch", final: "completed", answered: "paid", readBack: "paid" }]);
+		expect(mismatches(summaries)).toMatchObject([
+			{ kind: "payment_batch", final: "completed", answered: "paid", readBack: "paid" },
+		]);
 	});
 });
 
@@ -99,20 +105,33 @@ describe("the simulator's plan, derived from the catalog and QI Tech's examples"
 		expect(assignments.size).toBe(1);
 		const firsts = lane.filter((w) => w.status === "pending_eligibility");
 		expect(firsts.map((w) => w.type)).toEqual(["trade_receivables.asset_creation", "trade_receivables.asset_creation"]);
-		expect(lane.filter((w) => w.status !== "pending_eligibility").every((w) => w.type === "trade_receivables.asset_status_change")).toBe(true);
+		expect(
+			lane
+				.filter((w) => w.status !== "pending_eligibility")
+				.every((w) => w.type === "trade_receivables.asset_status_change"),
+		).toBe(true);
 	});
 
 	it("gives every instance fresh keys and its steps increasing times", () => {
 		const plan = buildPlan({ flows: ["payment-batch"], entities: 3, start: new Date("2025-01-02T03:04:05Z") });
 		expect(new Set(plan.entities.map((e) => e.key)).size).toBe(3);
-		expect(plan.lanes[0].map((w) => JSON.parse(w.body).webhook_datetime)).toEqual(["2025-01-02T03:04:05Z", "2025-01-02T03:04:06Z"]);
+		expect(plan.lanes[0].map((w) => JSON.parse(w.body).webhook_datetime)).toEqual([
+			"2025-01-02T03:04:05Z",
+			"2025-01-02T03:04:06Z",
+		]);
 	});
 
 	it("replays the same shuffled order from the same seed", () => {
 		const order = (seed: number) =>
-			buildPlan({ flows: ["assignment"], duplicates: 1, shuffle: true, seed }).lanes[0].map((w) => `${w.status}#${w.copy}`);
+			buildPlan({ flows: ["assignment"], duplicates: 1, shuffle: true, seed }).lanes[0].map(
+				(w) => `${w.status}#${w.copy}`,
+			);
 		expect(order(7)).toEqual(order(7));
 		expect(order(7)).not.toEqual(order(8));
-		expect([...order(7)].sort()).toEqual(buildPlan({ flows: ["assignment"], duplicates: 1 }).lanes[0].map((w) => `${w.status}#${w.copy}`).sort());
+		expect([...order(7)].sort()).toEqual(
+			buildPlan({ flows: ["assignment"], duplicates: 1 })
+				.lanes[0].map((w) => `${w.status}#${w.copy}`)
+				.sort(),
+		);
 	});
 });

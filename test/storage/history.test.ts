@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import {
+	createExecutionContext,
+	createMessageBatch,
+	getQueueResult,
+	runDurableObjectAlarm,
+	runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -17,7 +23,9 @@ async function notificationsFor(kind: "payment_batch", key: string, statuses: st
 		return flaky;
 	});
 	for (const [i, status] of statuses.entries()) {
-		await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", key, status, at: `2024-04-23T15:08:3${i}Z` }));
+		await deliverOk(
+			eventBody({ type: "settlement.payment_batch_status_change", key, status, at: `2024-04-23T15:08:3${i}Z` }),
+		);
 		await runDurableObjectAlarm(ledgerOf(entity));
 	}
 	return [...queue.sent];
@@ -38,10 +46,14 @@ describe("the D1 history written by the queue consumer", () => {
 		const key = crypto.randomUUID();
 		const [paid, completed] = await notificationsFor("payment_batch", key, ["paid", "completed"]);
 		await historyRows([paid.event.event_id, completed.event.event_id]);
-		const before = await env.HISTORY.prepare("SELECT * FROM events WHERE entity_key = ? ORDER BY event_id").bind(key).all();
+		const before = await env.HISTORY.prepare("SELECT * FROM events WHERE entity_key = ? ORDER BY event_id")
+			.bind(key)
+			.all();
 		const result = await consume([paid, completed, paid]);
 		expect(result.explicitAcks).toHaveLength(3);
-		const after = await env.HISTORY.prepare("SELECT * FROM events WHERE entity_key = ? ORDER BY event_id").bind(key).all();
+		const after = await env.HISTORY.prepare("SELECT * FROM events WHERE entity_key = ? ORDER BY event_id")
+			.bind(key)
+			.all();
 		expect(after.results).toEqual(before.results);
 		expect(await entityRow("payment_batch", key)).toMatchObject({ status: "completed", version: 2 });
 	});
@@ -100,12 +112,21 @@ describe("the D1 history written by the queue consumer", () => {
 		const asset = crypto.randomUUID();
 		const assignment = crypto.randomUUID();
 		await deliverOk(
-			eventBody({ type: "trade_receivables.asset_creation", key: asset, status: "pending_eligibility", links: { assignment } }),
+			eventBody({
+				type: "trade_receivables.asset_creation",
+				key: asset,
+				status: "pending_eligibility",
+				links: { assignment },
+			}),
 		);
 		await expect
-			.poll(async () =>
-				(await env.HISTORY.prepare("SELECT kind, key FROM entity_links WHERE related = ?").bind(`assignment:${assignment}`).all())
-					.results,
+			.poll(
+				async () =>
+					(
+						await env.HISTORY.prepare("SELECT kind, key FROM entity_links WHERE related = ?")
+							.bind(`assignment:${assignment}`)
+							.all()
+					).results,
 			)
 			.toEqual([{ kind: "asset", key: asset }]);
 	});

@@ -53,7 +53,9 @@ export function d1WithFailingBatches(real: D1Database): D1Database {
 }
 
 /** The real ledger namespace, except that reaching an object fails, as when it is overloaded. */
-export function unreachableLedgers<T extends Rpc.DurableObjectBranded>(real: DurableObjectNamespace<T>): DurableObjectNamespace<T> {
+export function unreachableLedgers<T extends Rpc.DurableObjectBranded>(
+	real: DurableObjectNamespace<T>,
+): DurableObjectNamespace<T> {
 	return Object.assign(Object.create(real), {
 		idFromName: (name: string) => real.idFromName(name),
 		get: () => {
@@ -66,7 +68,8 @@ export function unreachableLedgers<T extends Rpc.DurableObjectBranded>(real: Dur
 export function d1WithFailingQueries(real: D1Database): D1Database {
 	const failing = () => Promise.reject(new Error("injected fault: D1 unavailable"));
 	return Object.assign(Object.create(real), {
-		prepare: (query: string) => Object.assign(Object.create(real.prepare(query)), { first: failing, run: failing, all: failing, raw: failing }),
+		prepare: (query: string) =>
+			Object.assign(Object.create(real.prepare(query)), { first: failing, run: failing, all: failing, raw: failing }),
 	});
 }
 

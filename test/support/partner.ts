@@ -22,7 +22,10 @@ export class PartnerEndpoint {
 	readonly url = `https://partner.example${this.path}`;
 
 	async behave(behaviour: Behaviour): Promise<void> {
-		await env.PARTNER.fetch(`https://partner/__control${this.path}`, { method: "PUT", body: JSON.stringify(behaviour) });
+		await env.PARTNER.fetch(`https://partner/__control${this.path}`, {
+			method: "PUT",
+			body: JSON.stringify(behaviour),
+		});
 	}
 
 	async received(): Promise<Received[]> {

@@ -29,8 +29,16 @@ export async function deliver(body: string, options: DeliverOptions = {}): Promi
 }
 
 /** POSTs a body with exactly these headers (plus a JSON content type). */
-export function post(body: BodyInit | null, headers: Record<string, string> = {}, url = WEBHOOK_URL): Promise<Response> {
-	return exports.default.fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+export function post(
+	body: BodyInit | null,
+	headers: Record<string, string> = {},
+	url = WEBHOOK_URL,
+): Promise<Response> {
+	return exports.default.fetch(url, {
+		method: "POST",
+		body,
+		headers: { "content-type": "application/json", ...headers },
+	});
 }
 
 export interface Answer {

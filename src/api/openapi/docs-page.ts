@@ -15,17 +15,17 @@ export function docsPage(document: Document): string {
 		METHODS.flatMap((method) => {
 			const op = item[method];
 			if (!op) return [];
-			return `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(op.summary ?? "")}</td></tr>`;
+			return `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary ?? "")}</td></tr>`;
 		}),
 	);
 	return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>${escape(document.info.title)}</title>
+<head><meta charset="utf-8"><title>${escapeHtml(document.info.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body>
 <header>
-<h1>${escape(document.info.title)}</h1>
-<p>${escape(document.info.description ?? "")}</p>
+<h1>${escapeHtml(document.info.title)}</h1>
+<p>${escapeHtml(document.info.description ?? "")}</p>
 <p>The OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a></p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What</th></tr></thead><tbody>
 ${rows.join("\n")}
@@ -38,6 +38,6 @@ ${rows.join("\n")}
 `;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

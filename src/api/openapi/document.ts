@@ -11,7 +11,7 @@ const INFO = {
 	version: "1",
 	description:
 		"Receives QI Tech's webhooks and answers partners' lookups of entities, their history and the ingress audit trail. " +
-		"Partner routes (/v1) need `Authorization: Bearer <key>`; errors are always `{\"error\":{\"code\",\"message\",\"details\"?}}`.",
+		'Partner routes (/v1) need `Authorization: Bearer <key>`; errors are always `{"error":{"code","message","details"?}}`.',
 };
 
 export function serveApiDocs(app: OpenAPIHono<{ Bindings: Env }>): void {

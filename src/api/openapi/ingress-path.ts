@@ -54,6 +54,8 @@ export function registerIngressPath(registry: OpenAPIHono["openAPIRegistry"]): v
 		path: "/healthz",
 		tags: ["Operations"],
 		summary: "Liveness",
-		responses: { 200: { description: "Up", content: { "application/json": { schema: z.object({ ok: z.literal(true) }) } } } },
+		responses: {
+			200: { description: "Up", content: { "application/json": { schema: z.object({ ok: z.literal(true) }) } } },
+		},
 	});
 }

@@ -2,8 +2,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
 import { redeliver } from "../../notifications/redeliver";
-import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { deliveriesOfEvent } from "../../storage/deliveries";
+import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { eventById } from "../../storage/event-lookups";
 import type { ApiEnv } from "../context";
 import { requireAdmin } from "../roles";
@@ -18,7 +18,8 @@ const deliverySchema = z
 	.object({
 		destination_id: z.string(),
 		outcome: z.enum(DELIVERY_OUTCOMES).openapi({
-			description: "pending (queued or retrying), delivered, failed (4xx), dead (retries exhausted), paused (destination disabled).",
+			description:
+				"pending (queued or retrying), delivered, failed (4xx), dead (retries exhausted), paused (destination disabled).",
 		}),
 		attempts: z.number().int(),
 		last_status_code: z.number().int().nullable(),
@@ -53,7 +54,10 @@ const redeliverRoute = createRoute({
 	security: [{ adminKey: [] }],
 	request: { params },
 	responses: {
-		202: { description: "Queued", content: { "application/json": { schema: z.object({ enqueued: z.number().int() }) } } },
+		202: {
+			description: "Queued",
+			content: { "application/json": { schema: z.object({ enqueued: z.number().int() }) } },
+		},
 		...errorResponses(401, 403, 404, 429),
 	},
 });

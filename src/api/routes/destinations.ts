@@ -79,8 +79,13 @@ const patchBody = z
 	.openapi("DestinationChanges");
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+	description,
+	content: { "application/json": { schema } },
+});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+	body: { required: true, content: { "application/json": { schema } } },
+});
 
 const routes = {
 	create: createRoute({
@@ -90,7 +95,10 @@ const routes = {
 		summary: "Add a destination",
 		security,
 		request: jsonBody(createBody),
-		responses: { 201: json(withSecretSchema, "Created; the secret is shown this once"), ...errorResponses(400, 401, 403, 429) },
+		responses: {
+			201: json(withSecretSchema, "Created; the secret is shown this once"),
+			...errorResponses(400, 401, 403, 429),
+		},
 	}),
 	list: createRoute({
 		method: "get",
@@ -98,7 +106,10 @@ const routes = {
 		tags: ["Destinations"],
 		summary: "Every destination, with its health",
 		security,
-		responses: { 200: json(z.object({ data: z.array(destinationSchema) }), "The destinations"), ...errorResponses(401, 403, 429) },
+		responses: {
+			200: json(z.object({ data: z.array(destinationSchema) }), "The destinations"),
+			...errorResponses(401, 403, 429),
+		},
 	}),
 	get: createRoute({
 		method: "get",
@@ -118,7 +129,10 @@ const routes = {
 		security,
 		request: { params: idParams, ...jsonBody(patchBody) },
 		responses: {
-			200: json(destinationSchema.extend({ secret: z.string().optional() }), "The destination (with the new secret if rotated)"),
+			200: json(
+				destinationSchema.extend({ secret: z.string().optional() }),
+				"The destination (with the new secret if rotated)",
+			),
 			...errorResponses(400, 401, 403, 404, 429),
 		},
 	}),
@@ -138,7 +152,10 @@ const routes = {
 		summary: "Deliver again every failed, dead-lettered or held delivery of this destination",
 		security,
 		request: { params: idParams },
-		responses: { 202: json(z.object({ enqueued: z.number().int() }), "Queued again"), ...errorResponses(401, 403, 404, 429) },
+		responses: {
+			202: json(z.object({ enqueued: z.number().int() }), "Queued again"),
+			...errorResponses(401, 403, 404, 429),
+		},
 	}),
 };
 

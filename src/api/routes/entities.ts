@@ -29,7 +29,10 @@ const getEntity = createRoute({
 	security,
 	request: { params: z.object({ kind: kindSchema, key: z.string().min(1).max(512) }) },
 	responses: {
-		200: { description: "The entity and its history in flow order", content: { "application/json": { schema: entityDetailSchema } } },
+		200: {
+			description: "The entity and its history in flow order",
+			content: { "application/json": { schema: entityDetailSchema } },
+		},
 		...errorResponses(400, 401, 404, 429, 503),
 	},
 });
@@ -44,9 +47,15 @@ const listQuery = z
 	.object({
 		kind: kindSchema.optional(),
 		status: z.string().min(1).max(200).optional().openapi({ description: "Exact current status; needs `kind`." }),
-		open: z.enum(["true", "false"]).optional().openapi({ description: "true: status not final in the kind's flow; needs `kind`." }),
+		open: z
+			.enum(["true", "false"])
+			.optional()
+			.openapi({ description: "true: status not final in the kind's flow; needs `kind`." }),
 		related: related.optional(),
-		updated_since: z.iso.datetime({ offset: true }).optional().openapi({ description: "updated_at at or after this time." }),
+		updated_since: z.iso
+			.datetime({ offset: true })
+			.optional()
+			.openapi({ description: "updated_at at or after this time." }),
 		...pageQuery,
 	})
 	.refine((q) => q.kind !== undefined || (q.status === undefined && q.open === undefined), {
@@ -84,9 +93,14 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const query = c.req.valid("query");
 		const filters = entityFilters(query);
 		const order = entityOrderOf(filters);
-		const after = query.cursor ? (decodeCursor(query.cursor, `entities.${order}`, order === "related" ? 2 : 3) as EntityPosition) : null;
+		const after = query.cursor
+			? (decodeCursor(query.cursor, `entities.${order}`, order === "related" ? 2 : 3) as EntityPosition)
+			: null;
 		const rows = await listEntities(c.env.HISTORY, filters, after, query.limit + 1);
-		return c.json(paginate(rows, query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)), 200);
+		return c.json(
+			paginate(rows, query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)),
+			200,
+		);
 	});
 }
 
@@ -94,7 +108,9 @@ async function snapshotOf(env: ApiEnv["Bindings"], entity: string) {
 	try {
 		return await env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(entity)).snapshot();
 	} catch (err) {
-		console.error(JSON.stringify({ level: "error", message: "ledger unavailable for lookup", entity, error: String(err) }));
+		console.error(
+			JSON.stringify({ level: "error", message: "ledger unavailable for lookup", entity, error: String(err) }),
+		);
 		throw new ApiError("unavailable", "the entity could not be read; retry later", undefined, { "Retry-After": "1" });
 	}
 }

@@ -17,7 +17,12 @@ const listQuery = z
 		type: z.string().min(1).max(200).optional().openapi({ example: "trade_receivables.asset_status_change" }),
 		kind: kindSchema.optional(),
 		key: z.string().min(1).max(512).optional().openapi({ description: "Entity key; needs `kind`." }),
-		status: z.string().min(1).max(200).optional().openapi({ description: "Status the event carried; needs `kind` or `type`." }),
+		status: z
+			.string()
+			.min(1)
+			.max(200)
+			.optional()
+			.openapi({ description: "Status the event carried; needs `kind` or `type`." }),
 		result: z.enum(["accepted", "stale"]).optional(),
 		since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received at or after this time." }),
 		until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received before this time." }),
@@ -66,7 +71,10 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 			after,
 			limit + 1,
 		);
-		return c.json(paginate(rows.map(eventView), limit, ORDER, (e) => [e.received_at, e.event_id]), 200);
+		return c.json(
+			paginate(rows.map(eventView), limit, ORDER, (e) => [e.received_at, e.event_id]),
+			200,
+		);
 	});
 
 	api.openapi(getEventRoute, async (c) => {

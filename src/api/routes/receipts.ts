@@ -35,6 +35,9 @@ export function receiptRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const after = cursor ? (decodeCursor(cursor, ORDER, 2) as ReceiptPosition) : null;
 		const filters = { outcome, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") };
 		const rows = await listReceipts(c.env.HISTORY, filters, after, limit + 1);
-		return c.json(paginate(rows, limit, ORDER, (r) => [r.received_at, r.id]), 200);
+		return c.json(
+			paginate(rows, limit, ORDER, (r) => [r.received_at, r.id]),
+			200,
+		);
 	});
 }

@@ -51,15 +51,22 @@ export function pythonJsonDumps(text: string): string {
 		skipSpace();
 		const c = text[i];
 		if (c === "{") {
-			return container("{", "}", () => {
+			container("{", "}", () => {
 				string();
 				expect(":");
 				out.push(": ");
 				value();
 			});
+			return;
 		}
-		if (c === "[") return container("[", "]", value);
-		if (c === '"') return string();
+		if (c === "[") {
+			container("[", "]", value);
+			return;
+		}
+		if (c === '"') {
+			string();
+			return;
+		}
 		for (const literal of ["true", "false", "null"]) {
 			if (text.startsWith(literal, i)) {
 				i += literal.length;

@@ -2,7 +2,7 @@
  * Verifies a QI Tech webhook under each of its signing schemes (see README, "Signatures").
  * The header picks the scheme and pins the algorithm; the token's own `alg` never does.
  */
-import { errors as joseErrors, type JWTPayload, jwtVerify } from "jose";
+import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import { ApiError } from "../../errors";
 import { BODY_BINDINGS, checkBindings, type SignedRequest } from "./bindings";
 import type { SignatureConfig } from "./config";
@@ -92,7 +92,8 @@ async function verifyJwt(token: string, key: CryptoKey, alg: "HS256" | "ES512", 
 
 function rejection(err: unknown): ApiError {
 	if (err instanceof ApiError) return err;
-	if (err instanceof joseErrors.JOSEAlgNotAllowed) return new ApiError("invalid_signature", "algorithm not allowed here");
+	if (err instanceof joseErrors.JOSEAlgNotAllowed)
+		return new ApiError("invalid_signature", "algorithm not allowed here");
 	if (err instanceof joseErrors.JWTExpired) return new ApiError("invalid_signature", "the token has expired");
 	if (err instanceof joseErrors.JWTClaimValidationFailed) {
 		return new ApiError("invalid_signature", `claim check failed: ${err.claim}`);
