@@ -72,6 +72,28 @@ describe("forwarding each new event to partner destinations", () => {
 		expect((await findDestination(env.HISTORY, destination.id))?.health.consecutive_failures).toBe(5);
 	});
 
+	it("honours the destination's Retry-After before the next attempt", async () => {
+		const partner = new PartnerEndpoint();
+		await partner.behave({ failTimes: 1, status: 429, retryAfter: 2 });
+		const destination = await destinationFor(partner);
+		const answer = await deliverOk(batchEvent());
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.attempts, { timeout: 10_000 })
+			.toBe(1);
+		const waiting = await env.HISTORY.prepare(
+			"SELECT updated_at, next_attempt_at, outcome FROM deliveries WHERE event_id = ? AND destination_id = ?",
+		)
+			.bind(answer.event_id, destination.id)
+			.first<{ updated_at: string; next_attempt_at: string; outcome: string }>();
+		expect(waiting?.outcome).toBe("pending");
+		expect(Date.parse(waiting?.next_attempt_at ?? "") - Date.parse(waiting?.updated_at ?? "")).toBe(2000);
+		await expect
+			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("delivered");
+		const [first, second] = (await partner.received()).filter((r) => r.headers["webhook-id"] === answer.event_id);
+		expect(second.at - first.at).toBeGreaterThanOrEqual(1_500);
+	});
+
 	it("fails at once on a 4xx other than 408 and 429", async () => {
 		const partner = new PartnerEndpoint();
 		await partner.behave({ down: true, status: 410 });
