@@ -1,0 +1,101 @@
+// Streams of webhooks for the ingestion scenarios. Each stream is endless and uses keys
+// fresh to this process, so every run of every worker sees events new to it.
+import { randomUUID } from "node:crypto";
+import { ENTITY_KINDS } from "../src/catalog/catalog.ts";
+import { eventBody, eventIdOf, mainPath, typeOf } from "./events.mjs";
+
+const eventTime = (lane, step) => new Date(Date.UTC(2026, 0, 1) + lane * 60_000 + step * 1000).toISOString();
+
+/** One webhook: `{ body, id }`, id being the event_id the receiver will answer. */
+function stepBody(lane, step) {
+	const status = lane.path[step];
+	const event = {
+		type: typeOf(lane.kind, status),
+		key: lane.key,
+		status,
+		at: eventTime(lane.index, step),
+		links: lane.links,
+	};
+	return { body: eventBody(event), id: eventIdOf(event) };
+}
+
+/** Every event opens a new entity: the first step of each kind's flow, kinds in turn. */
+export function* uniqueEvents() {
+	for (let i = 0; ; i++) {
+		const kind = ENTITY_KINDS[i % ENTITY_KINDS.length];
+		yield stepBody({ kind, key: randomUUID(), path: mainPath(kind), index: i, links: {} }, 0);
+	}
+}
+
+/** One event, over and over: after the first, the duplicate path. */
+export function* oneEvent() {
+	const webhook = stepBody({ kind: "asset", key: randomUUID(), path: mainPath("asset"), index: 0, links: {} }, 0);
+	for (;;) yield webhook;
+}
+
+/** Assets dominate QI Tech traffic (many per assignment batch); every other kind runs too. */
+const LANE_KINDS = [...ENTITY_KINDS, "asset", "asset", "asset"];
+const ACTIVE_LANES = 48;
+const RESEND_SHARE = 0.1;
+const LATE_SHARE = 0.05;
+
+/**
+ * The realistic mix: 48 entities at a time move along their documented flows (all ten types),
+ * interleaved; 10% of the webhooks are resends of a recent one, and 5% of the steps arrive
+ * after the next step of the same entity (out of order, so the older one is stale).
+ */
+export function* mixedEvents(random = Math.random) {
+	let lanes = 0;
+	const newLane = () => {
+		const kind = LANE_KINDS[lanes % LANE_KINDS.length];
+		const assignment = `bench-assignment-${Math.floor(lanes / 20)}`;
+		return {
+			kind,
+			key: randomUUID(),
+			path: mainPath(kind),
+			index: lanes++,
+			step: 0,
+			late: null,
+			links: kind === "asset" ? { assignment } : {},
+		};
+	};
+	const active = Array.from({ length: ACTIVE_LANES }, newLane);
+	const recent = [];
+	const counts = { sent: 0, resends: 0, late: 0 };
+	for (;;) {
+		let webhook;
+		if (recent.length > 0 && counts.resends < RESEND_SHARE * counts.sent) {
+			webhook = recent[Math.floor(random() * recent.length)];
+			counts.resends++;
+		} else {
+			webhook = nextStep(active, random, counts, newLane);
+			recent.push(webhook);
+			if (recent.length > 256) recent.shift();
+		}
+		counts.sent++;
+		yield webhook;
+	}
+}
+
+function nextStep(active, random, counts, newLane) {
+	const wantLate = counts.late < LATE_SHARE * counts.sent;
+	const candidates = wantLate ? active.filter((l) => l.late === null && l.step + 1 < l.path.length) : [];
+	const lane =
+		candidates.length > 0
+			? candidates[Math.floor(random() * candidates.length)]
+			: active[Math.floor(random() * active.length)];
+	let webhook;
+	if (lane.late !== null) {
+		webhook = stepBody(lane, lane.late); // the step that was held back: now older than the state
+		lane.late = null;
+	} else if (candidates.includes(lane)) {
+		lane.late = lane.step;
+		webhook = stepBody(lane, lane.step + 1);
+		lane.step += 2;
+		counts.late++;
+	} else {
+		webhook = stepBody(lane, lane.step++);
+	}
+	if (lane.late === null && lane.step >= lane.path.length) active[active.indexOf(lane)] = newLane();
+	return webhook;
+}

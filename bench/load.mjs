@@ -1,0 +1,133 @@
+// One load run, in a process of its own so that building and signing requests never runs in
+// the runtime's parent: builds the requests, warms up, waits for "go", loads the worker with
+// autocannon, and reports throughput, latencies (its own, to the microsecond) and the answers.
+import autocannon from "autocannon";
+import { signers, WEBHOOK_PATH } from "./events.mjs";
+import { mixedEvents, oneEvent, uniqueEvents } from "./flows.mjs";
+import { devVars } from "./runtime.mjs";
+
+const FLOWS = { unique: uniqueEvents, one: oneEvent, mix: mixedEvents };
+/** Requests a worker that needs no fresh events (bare, or one event repeated) cycles through. */
+const CYCLE = 2000;
+
+/**
+ * Hands out the requests. Fresh events are built on demand during the warm-up, then a pool
+ * sized from the warm-up's rate is built before the measured run, so signing (ES512 takes
+ * ~1.3 ms in Node) does not compete with the load; past the pool, on demand again (counted).
+ */
+function requestSource(spec) {
+	if (spec.paths) {
+		let i = 0;
+		const headers = { authorization: `Bearer ${spec.partnerKey}` };
+		return {
+			next: () => ({ method: "GET", path: spec.paths[i++ % spec.paths.length], headers }),
+			prepare() {},
+			onDemand: () => 0,
+		};
+	}
+	const sign = signers(devVars)[spec.sign];
+	const bodies = FLOWS[spec.flow]();
+	const build = () => {
+		const { body, id } = bodies.next().value;
+		return {
+			method: "POST",
+			path: WEBHOOK_PATH,
+			headers: { "content-type": "application/json", ...sign(body) },
+			body,
+			id,
+		};
+	};
+	let pool = spec.cycle ? Array.from({ length: spec.flow === "one" ? 1 : CYCLE }, build) : [];
+	let i = 0;
+	let built = 0;
+	const onDemand = () => {
+		built++;
+		return build();
+	};
+	return {
+		next: () => (i < pool.length || spec.cycle ? pool[i++ % pool.length] : onDemand()),
+		prepare(count) {
+			if (spec.cycle) return;
+			pool = Array.from({ length: count }, build);
+			i = 0;
+			built = 0;
+		},
+		onDemand: () => built,
+	};
+}
+
+/** `issued` counts, per event_id, the requests built: sent, or about to be when the load stopped. */
+function load(url, source, connections, durationMs, answers, issued) {
+	const latencies = [];
+	const statuses = {};
+	const instance = autocannon({
+		url,
+		connections,
+		duration: durationMs / 1000,
+		timeout: 30,
+		requests: [
+			{
+				setupRequest: (defaults) => {
+					const request = source.next();
+					issued?.set(request.id, (issued.get(request.id) ?? 0) + 1);
+					return { ...defaults, ...request };
+				},
+				onResponse: (status, body) => {
+					statuses[status] = (statuses[status] ?? 0) + 1;
+					if (answers) answers.push(status === 200 ? body : `${status} ${body}`);
+				},
+			},
+		],
+	});
+	instance.on("response", (_client, _status, _bytes, ms) => latencies.push(ms));
+	return new Promise((resolve, reject) => {
+		instance.on("done", (result) => resolve({ result, latencies, statuses }));
+		instance.on("error", reject);
+	});
+}
+
+function summary({ result, latencies, statuses }) {
+	const sorted = Float64Array.from(latencies).sort();
+	const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null);
+	return {
+		requests: sorted.length,
+		rps: sorted.length / result.duration,
+		p50: at(0.5),
+		p99: at(0.99),
+		errors: result.errors,
+		timeouts: result.timeouts,
+		statuses,
+	};
+}
+
+/** Events with an answer never read: in flight, or built but not sent, when a load stopped. */
+function unanswered(issued, answers) {
+	const answered = new Map();
+	for (const a of answers.filter((a) => a.startsWith("{"))) {
+		const id = JSON.parse(a).event_id;
+		answered.set(id, (answered.get(id) ?? 0) + 1);
+	}
+	return [...issued].filter(([id, n]) => (answered.get(id) ?? 0) < n).map(([id]) => id);
+}
+
+process.once("message", async ({ url, spec, connections, warmupMs, durationMs }) => {
+	const source = requestSource(spec);
+	const answers = spec.answers ? [] : null;
+	const issued = spec.answers ? new Map() : null;
+	const warmup = summary(await load(url, source, connections, warmupMs, answers, issued));
+	source.prepare(Math.ceil(warmup.rps * (durationMs / 1000) * 1.5) + 200);
+	process.send({ type: "warmed", warmup });
+	await new Promise((resolve) => process.once("message", resolve));
+	const run = summary(await load(url, source, connections, durationMs, answers, issued));
+	const unread = issued && unanswered(issued, answers);
+	process.send(
+		{
+			type: "done",
+			run: { ...run, builtOnDemand: source.onDemand() },
+			answers,
+			issued: issued && [...issued.keys()],
+			unread,
+		},
+		() => process.disconnect(),
+	);
+});

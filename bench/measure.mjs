@@ -1,0 +1,49 @@
+// One measured run of one worker: a load process warms up, the runtime is let settle, then the
+// load runs while the runtime's CPU is counted, up to the moment it is idle again.
+import { fork } from "node:child_process";
+import { join } from "node:path";
+import { loadAverage, treeCpuMs, waitUntilIdle } from "./cpu.mjs";
+
+const message = (child) =>
+	new Promise((resolve, reject) => {
+		child.once("message", resolve);
+		child.once("exit", (code) => reject(new Error(`the load process exited (${code}) before answering`)));
+	});
+
+/**
+ * `settled()` tells whether the runtime still owes work for this load (the receiver's queue);
+ * `evictionMs`, when the load created Durable Objects, how long to wait for workerd to evict
+ * them (it does ~10 s after their last request), so that their eviction is counted too.
+ */
+export async function measure(
+	runtime,
+	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0 },
+) {
+	const child = fork(join(import.meta.dirname, "load.mjs"), { execArgv: ["--disable-warning=ExperimentalWarning"] });
+	try {
+		child.send({ url: runtime.urls[target], spec, connections, warmupMs, durationMs });
+		const { warmup } = await message(child);
+		await waitUntilIdle(runtime.pid, { quietMs, done: settled });
+		const loadBefore = loadAverage()[0];
+		const cpuBefore = treeCpuMs(runtime.pid);
+		child.send({ type: "go" });
+		const { run, answers, issued, unread } = await message(child);
+		const idle = await waitUntilIdle(runtime.pid, { quietMs, done: settled, minMs: evictionMs });
+		const cpuMs = treeCpuMs(runtime.pid) - cpuBefore;
+		return {
+			target,
+			warmup,
+			...run,
+			cpuMs,
+			cpuPerRequest: cpuMs / run.requests,
+			settleMs: idle.waitedMs,
+			settled: idle.idle,
+			loadavg: [loadBefore, loadAverage()[0]],
+			answers,
+			issued,
+			unread,
+		};
+	} finally {
+		child.kill();
+	}
+}

@@ -1,0 +1,102 @@
+// One workerd process with the three workers of the benchmark, each on its own loopback
+// socket, no inspector: the receiver as deployed (bundled by `wrangler deploy --dry-run`, with
+// local D1, Durable Objects and Queues) and the two baselines. Fresh storage on every start.
+import { execFile } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { workerdPid } from "./cpu.mjs";
+
+export const root = join(import.meta.dirname, "..");
+export const out = join(root, "bench", "out");
+
+/** The committed dev-only values: the same keys whatever a developer's .dev.vars holds. */
+export const devVars = Object.fromEntries(
+	readFileSync(join(root, ".dev.vars.example"), "utf8")
+		.split("\n")
+		.map((line) => /^([A-Z0-9_]+)="(.*)"$/.exec(line.trim()))
+		.filter(Boolean)
+		.map((m) => [m[1], m[2]]),
+);
+
+export const PARTNER_KEY = "bench-partner-key";
+
+const WORKERS = [
+	{ name: "receiver", config: "wrangler.toml", entry: "bench/receiver.ts" },
+	{ name: "bare", config: "bench/baselines/bare.toml" },
+	{ name: "floor", config: "bench/baselines/floor.toml" },
+];
+
+/** Bundles a worker as `wrangler deploy` would upload it. */
+function bundle({ name, config, entry }) {
+	const dir = join(out, "bundles", name);
+	const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+	const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+	const args = [wrangler, "deploy", ...(entry ? [entry] : []), "--config", config, "--dry-run", "--outdir", dir];
+	return new Promise((resolve, reject) => {
+		execFile(process.execPath, args, { cwd: root, env, timeout: 120_000 }, (error, _stdout, stderr) => {
+			if (error) reject(new Error(`bundling ${name} failed:\n${stderr}`));
+			else resolve(join(dir, entry ? "receiver.js" : `${name}.js`));
+		});
+	});
+}
+
+async function workerOptions(worker) {
+	const script = await bundle(worker);
+	const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, worker.config));
+	// The bundle is one ES module: no module rules needed.
+	const { modulesRules: _rules, ...options } = workerOptions;
+	return {
+		...options,
+		name: worker.name,
+		modules: true,
+		scriptPath: script,
+		modulesRoot: dirname(script),
+		bindings: { ...options.bindings, ...devVars, PARTNER_API_KEYS: PARTNER_KEY },
+		// Production's limiter call is kept; its limit is lifted so the load is never refused.
+		...(options.ratelimits && { ratelimits: liftLimits(options.ratelimits) }),
+		unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+	};
+}
+
+function liftLimits(ratelimits) {
+	return Object.fromEntries(
+		Object.entries(ratelimits).map(([name, r]) => [name, { ...r, simple: { ...r.simple, limit: 1e9 } }]),
+	);
+}
+
+/** Starts the runtime: `{ mf, urls: { receiver, bare, floor }, pid, db }`. */
+export async function startRuntime({ onError }) {
+	rmSync(out, { recursive: true, force: true });
+	const workers = await Promise.all(WORKERS.map(workerOptions));
+	// The workers' own logs would drown the figures: keep only their errors.
+	const handleStructuredLogs = (log) => log.level === "error" && onError(log.message);
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({
+			workers,
+			handleStructuredLogs,
+			logRequests: false,
+			resourcePersistencePath: join(out, "state"),
+		}),
+	);
+	await mf.ready;
+	const urls = {};
+	for (const { name } of WORKERS) urls[name] = (await mf.unsafeGetDirectURL(name)).href.replace(/\/$/, "");
+	const db = await mf.getD1Database("HISTORY", "receiver");
+	await migrate(db);
+	return { mf, urls, db, pid: workerdPid(process.pid) };
+}
+
+async function migrate(db) {
+	const dir = join(root, "migrations");
+	for (const file of readdirSync(dir)
+		.filter((f) => f.endsWith(".sql"))
+		.sort()) {
+		const statements = readFileSync(join(dir, file), "utf8")
+			.split("--> statement-breakpoint")
+			.map((s) => s.trim())
+			.filter(Boolean);
+		await db.batch(statements.map((s) => db.prepare(s)));
+	}
+}
