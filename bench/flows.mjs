@@ -6,7 +6,7 @@ import { eventBody, eventIdOf, mainPath, typeOf } from "./events.mjs";
 
 const eventTime = (lane, step) => new Date(Date.UTC(2026, 0, 1) + lane * 60_000 + step * 1000).toISOString();
 
-/** One webhook: `{ body, id }`, id being the event_id the receiver will answer. */
+/** One webhook: `{ body, id, entity }`, id being the event_id the receiver will answer. */
 function stepBody(lane, step) {
 	const status = lane.path[step];
 	const event = {
@@ -16,7 +16,7 @@ function stepBody(lane, step) {
 		at: eventTime(lane.index, step),
 		links: lane.links,
 	};
-	return { body: eventBody(event), id: eventIdOf(event) };
+	return { body: eventBody(event), id: eventIdOf(event), entity: `${lane.kind}:${lane.key}` };
 }
 
 /** Every event opens a new entity: the first step of each kind's flow, kinds in turn. */

@@ -1,4 +1,6 @@
-// Medians over the rounds, ratios to the baselines, the targets, the table.
+// Medians over the rounds, ratios to the baselines, the targets, the table, bench/results.json.
+import { cpus, loadavg } from "node:os";
+
 const FIGURES = ["rps", "p50", "p99", "cpu"];
 const LABELS = { rps: "req/s", p50: "p50 ms", p99: "p99 ms", cpu: "CPU ms/req" };
 
@@ -10,7 +12,7 @@ const median = (values) => {
 };
 
 /** Median of each figure over a worker's runs of one scenario. */
-export function medians(runs) {
+function medians(runs) {
 	return {
 		rps: median(runs.map((r) => r.rps)),
 		p50: median(runs.map((r) => r.p50)),
@@ -21,7 +23,7 @@ export function medians(runs) {
 
 const ratio = (a, b) => (a === null || b === null || b === 0 ? null : a / b);
 
-export function ratios(figures, base) {
+function ratios(figures, base) {
 	return base ? Object.fromEntries(FIGURES.map((f) => [f, ratio(figures[f], base[f])])) : null;
 }
 
@@ -29,7 +31,7 @@ const fixed = (v, digits) => (v === null ? "—" : v.toFixed(digits));
 const number = (f, v) => (v === null ? "—" : f === "rps" ? String(Math.round(v)) : fixed(v, f === "cpu" ? 3 : 2));
 
 /** A markdown table: each figure with its ratio to bare and to the floor. */
-export function table(scenarios) {
+function table(scenarios) {
 	const head = `| scenario | worker | ${FIGURES.map((f) => `${LABELS[f]} (×bare, ×floor)`).join(" | ")} |`;
 	const rows = [head, `|${" --- |".repeat(FIGURES.length + 2)}`];
 	for (const s of scenarios) {
@@ -49,7 +51,7 @@ export function table(scenarios) {
 }
 
 /** The issue's targets, each with what was measured. */
-export function targets(scenarios) {
+function targets(scenarios) {
 	const checks = [];
 	const check = (what, measured, limit, met) =>
 		checks.push({ target: what, measured: measured === null ? null : Number(measured.toFixed(3)), limit, met });
@@ -76,11 +78,49 @@ export function targets(scenarios) {
 	return checks;
 }
 
-export function targetLines(checks) {
+function targetLines(checks) {
 	return checks
 		.map(
 			(c) =>
 				`${c.met ? "met   " : "MISSED"} ${c.target}: ${c.measured === null ? "—" : c.measured.toFixed(2)} (limit ${c.limit})`,
 		)
 		.join("\n");
+}
+
+/** One scenario's figures: each worker's medians, its runs, its ratios to bare and to the floor. */
+export function summarise(scenario, runs) {
+	const workers = Object.fromEntries(
+		Object.entries(runs).map(([target, list]) => [target, { ...medians(list), runs: list }]),
+	);
+	for (const [target, w] of Object.entries(workers)) {
+		if (target !== "bare") w.to_bare = ratios(w, workers.bare ?? null);
+		if (target === "receiver" && workers.floor) w.to_floor = ratios(w, workers.floor);
+	}
+	const { id, name, about, kind, events } = scenario;
+	return { id, name, about, kind, events, workers };
+}
+
+/** Prints the table, the targets and the consistency verdict; returns bench/results.json's content. */
+export function report({ started, options, scenarios, consistency, failedRuns, errors }) {
+	const checks = targets(scenarios);
+	console.log(`\n${table(scenarios)}\n\n${targetLines(checks)}\n`);
+	console.log(
+		consistency.consistent ? "consistent" : `INCONSISTENT: ${JSON.stringify(consistency.differences, null, 2)}`,
+	);
+	for (const f of failedRuns)
+		console.log(`FAILED RUN: ${f.worker} in ${f.scenario} answered ${JSON.stringify(f.statuses)}`);
+	if (errors.length)
+		console.log(`${errors.length} error lines logged by the workers, first: ${errors[0].slice(0, 300)}`);
+	return {
+		command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+		started_at: started.toISOString(),
+		finished_at: new Date().toISOString(),
+		machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg_at_end: loadavg() },
+		options,
+		scenarios,
+		targets: checks,
+		consistency,
+		failed_runs: failedRuns,
+		worker_errors: { count: errors.length, first: errors.slice(0, 5) },
+	};
 }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { checkConsistency } from "./consistency.mjs";
 import { countEvents, cursorHalfWay, ingestSample, loadBulk } from "./history.mjs";
 import { measure } from "./measure.mjs";
-import { medians, ratios, table, targetLines, targets } from "./report.mjs";
+import { report, summarise } from "./report.mjs";
 import { PARTNER_KEY, root, startRuntime } from "./runtime.mjs";
 import { INGESTION, ingestionSpec, LOOKUPS, lookupPaths } from "./scenarios.mjs";
 
@@ -38,115 +38,103 @@ const options = {
 	only: args.only?.split(","),
 };
 const wanted = (id) => !options.only || options.only.includes(id);
-const errors = [];
 
 async function main() {
 	const started = new Date();
-	console.log(
-		`bench: ${cpus().length} cores, load average ${loadavg()
-			.map((l) => l.toFixed(2))
-			.join(" ")}; ${JSON.stringify(options)}`,
-	);
+	const load = loadavg().map((l) => l.toFixed(2));
+	console.log(`bench: ${cpus().length} cores, load average ${load.join(" ")}; ${JSON.stringify(options)}`);
+	const errors = [];
 	const runtime = await startRuntime({ onError: (message) => errors.push(message) });
 	console.log(`runtime up (workerd pid ${runtime.pid}) after ${seconds(started)} s`);
-	const answers = [];
-	const issued = new Set();
-	const unread = new Set();
-	const scenarios = [];
+	const bench = { runtime, scenarios: [], evidence: { answers: [], issued: new Set(), unread: new Set() } };
 	try {
-		const settled = async () => {
-			const totals = await (await fetch(`${runtime.urls.receiver}/__bench/notifications?totals`)).json();
-			return totals.consumed >= totals.sent;
-		};
-		const series = async (scenario, workers, evictionMs = 0) => {
-			const runs = Object.fromEntries(workers.map(([target]) => [target, []]));
-			for (let round = 0; round < options.rounds; round++) {
-				for (const [target, spec] of workers) {
-					const evicting = target !== "bare" ? evictionMs : 0;
-					const run = await measure(runtime, { target, spec, ...options, settled, evictionMs: evicting });
-					if (run.answers) answers.push(...run.answers);
-					for (const id of run.issued ?? []) issued.add(id);
-					for (const id of run.unread ?? []) unread.add(id);
-					run.unread = run.unread?.length;
-					delete run.answers;
-					delete run.issued;
-					runs[target].push(run);
-					console.log(
-						`  ${scenario.id}${scenario.events ? `@${scenario.events}` : ""} ${target}: ${Math.round(run.rps)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms, ${run.cpuPerRequest.toFixed(3)} CPU ms/req`,
-					);
-				}
-			}
-			scenarios.push(summarise(scenario, runs));
-		};
-
-		const { assets, answers: sampleAnswers } = await ingestSample(runtime.urls, runtime.db);
-		answers.push(...sampleAnswers);
-		for (const answer of sampleAnswers) issued.add(JSON.parse(answer).event_id);
-		for (const size of options.sizes) {
-			const loading = new Date();
-			await loadBulk(runtime.db, await countEvents(runtime.db), size);
-			const events = await countEvents(runtime.db);
-			console.log(`${events} events in D1 (loaded in ${seconds(loading)} s)`);
-			const cursor = await cursorHalfWay(runtime.urls.receiver, PARTNER_KEY, events);
-			for (const lookup of LOOKUPS.filter((l) => wanted(l.id))) {
-				const spec = { paths: lookupPaths(lookup, assets, cursor), partnerKey: PARTNER_KEY };
-				const workers = [["bare", spec], ...(lookup.floor ? [["floor", spec]] : []), ["receiver", spec]];
-				await series({ ...lookup, kind: "lookup", events }, workers);
-			}
-		}
-		for (const scenario of INGESTION.filter((s) => wanted(s.id))) {
-			const workers = ["bare", "floor", "receiver"].map((t) => [t, ingestionSpec(scenario, t)]);
-			await series({ ...scenario, kind: "ingestion" }, workers, options.evictionMs);
-		}
+		await lookups(bench);
+		await ingestion(bench);
 		const consistency = await checkConsistency({
-			answers,
-			issued,
-			unread,
+			...bench.evidence,
 			db: runtime.db,
 			receiverUrl: runtime.urls.receiver,
 		});
-		report({ started, scenarios, consistency });
-		return consistency.consistent;
+		const failedRuns = failures(bench.scenarios);
+		const results = report({ started, options, scenarios: bench.scenarios, consistency, failedRuns, errors });
+		writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+		return consistency.consistent && failedRuns.length === 0;
 	} finally {
 		await runtime.mf.dispose();
 	}
 }
 
-const seconds = (since) => ((Date.now() - since.getTime()) / 1000).toFixed(1);
-
-function summarise(scenario, runs) {
-	const workers = Object.fromEntries(
-		Object.entries(runs).map(([target, list]) => [target, { ...medians(list), runs: list }]),
-	);
-	for (const [target, w] of Object.entries(workers)) {
-		if (target !== "bare") w.to_bare = ratios(w, workers.bare ?? null);
-		if (target === "receiver" && workers.floor) w.to_floor = ratios(w, workers.floor);
+/** The sample through the webhook route, then each lookup at each history size. */
+async function lookups(bench) {
+	const { urls, db } = bench.runtime;
+	const { assets, answers } = await ingestSample(urls, db);
+	for (const answer of answers) keep(bench.evidence, { answers: [answer], issued: [JSON.parse(answer).event_id] });
+	for (const size of options.sizes) {
+		const loading = new Date();
+		await loadBulk(db, await countEvents(db), size);
+		const events = await countEvents(db);
+		console.log(`${events} events in D1 (loaded in ${seconds(loading)} s)`);
+		const cursor = await cursorHalfWay(urls.receiver, PARTNER_KEY, events);
+		for (const lookup of LOOKUPS.filter((l) => wanted(l.id))) {
+			const spec = { paths: lookupPaths(lookup, assets, cursor), partnerKey: PARTNER_KEY };
+			const workers = [["bare", spec], ...(lookup.floor ? [["floor", spec]] : []), ["receiver", spec]];
+			await series(bench, { ...lookup, kind: "lookup", events }, workers);
+		}
 	}
-	const { id, name, about, kind, events } = scenario;
-	return { id, name, about, kind, events, workers };
 }
 
-function report({ started, scenarios, consistency }) {
-	const checks = targets(scenarios);
-	console.log(`\n${table(scenarios)}\n\n${targetLines(checks)}\n`);
-	console.log(
-		consistency.consistent ? "consistent" : `INCONSISTENT: ${JSON.stringify(consistency.differences, null, 2)}`,
-	);
-	if (errors.length)
-		console.log(`${errors.length} error lines logged by the workers, first: ${errors[0].slice(0, 300)}`);
-	const results = {
-		command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
-		started_at: started.toISOString(),
-		finished_at: new Date().toISOString(),
-		machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg_at_end: loadavg() },
-		options,
-		scenarios,
-		targets: checks,
-		consistency,
-		worker_errors: { count: errors.length, first: errors.slice(0, 5) },
-	};
-	writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+async function ingestion(bench) {
+	for (const scenario of INGESTION.filter((s) => wanted(s.id))) {
+		const workers = ["bare", "floor", "receiver"].map((t) => [t, ingestionSpec(scenario, t)]);
+		await series(bench, { ...scenario, kind: "ingestion" }, workers, options.evictionMs);
+	}
 }
+
+/** `options.rounds` rounds of one run per worker, in turn; the medians go to `bench.scenarios`. */
+async function series(bench, scenario, workers, evictionMs = 0) {
+	const receiverUrl = bench.runtime.urls.receiver;
+	const settled = async () => {
+		const totals = await (await fetch(`${receiverUrl}/__bench/notifications?totals`)).json();
+		return totals.consumed >= totals.sent;
+	};
+	const runs = Object.fromEntries(workers.map(([target]) => [target, []]));
+	for (let round = 0; round < options.rounds; round++) {
+		for (const [target, spec] of workers) {
+			const evicting = target === "bare" ? 0 : evictionMs;
+			const run = keep(
+				bench.evidence,
+				await measure(bench.runtime, { target, spec, ...options, settled, evictionMs: evicting }),
+			);
+			runs[target].push(run);
+			const figures = `${Math.round(run.rps)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms`;
+			console.log(
+				`  ${scenario.id}${scenario.events ? `@${scenario.events}` : ""} ${target}: ${figures}, ${run.cpuPerRequest.toFixed(3)} CPU ms/req`,
+			);
+		}
+	}
+	bench.scenarios.push(summarise(scenario, runs));
+}
+
+/** Moves a run's answers into the evidence for the consistency check; returns the run's figures. */
+function keep(evidence, { answers, issued, unread, ...run }) {
+	for (const answer of answers ?? []) evidence.answers.push(answer);
+	for (const id of issued ?? []) evidence.issued.add(id);
+	for (const id of unread ?? []) evidence.unread.add(id);
+	return { ...run, unread: unread?.length };
+}
+
+/** Runs in which a worker answered anything but 200: their figures are not the worker's. */
+function failures(scenarios) {
+	return scenarios.flatMap((s) =>
+		Object.entries(s.workers).flatMap(([worker, w]) =>
+			w.runs
+				.filter((r) => Object.keys(r.statuses).some((code) => code !== "200"))
+				.map((r) => ({ scenario: s.id, events: s.events, worker, statuses: r.statuses })),
+		),
+	);
+}
+
+const seconds = (since) => ((Date.now() - since.getTime()) / 1000).toFixed(1);
 
 const consistent = await main();
 process.exit(consistent ? 0 : 1);
