@@ -14,10 +14,11 @@ const message = (child) =>
  * `settled()` tells whether the runtime still owes work for this load (the receiver's queue);
  * `evictionMs`, when the load created Durable Objects, how long to wait for workerd to evict
  * them (it does ~10 s after their last request), so that their eviction is counted too.
+ * `around.start()`/`around.stop()` bracket the measured part (bench/profile.mjs's profiler).
  */
 export async function measure(
 	runtime,
-	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0 },
+	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0, around },
 ) {
 	const child = fork(join(import.meta.dirname, "load.mjs"), { execArgv: ["--disable-warning=ExperimentalWarning"] });
 	try {
@@ -25,11 +26,13 @@ export async function measure(
 		const { warmup } = await message(child);
 		await waitUntilIdle(runtime.pid, { quietMs, done: settled });
 		const loadBefore = loadAverage()[0];
+		await around?.start();
 		const cpuBefore = treeCpuMs(runtime.pid);
 		child.send({ type: "go" });
 		const { run, answers, issued, unread } = await message(child);
 		const idle = await waitUntilIdle(runtime.pid, { quietMs, done: settled, minMs: evictionMs });
 		const cpuMs = treeCpuMs(runtime.pid) - cpuBefore;
+		await around?.stop();
 		return {
 			target,
 			warmup,
@@ -47,3 +50,9 @@ export async function measure(
 		child.kill();
 	}
 }
+
+/** Whether the receiver has consumed every event its ledgers sent to the Queue. */
+export const settledFor = (receiverUrl) => async () => {
+	const totals = await (await fetch(`${receiverUrl}/__bench/notifications?totals`)).json();
+	return totals.consumed >= totals.sent;
+};

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { checkConsistency } from "./consistency.mjs";
 import { countEvents, cursorHalfWay, ingestSample, loadBulk } from "./history.mjs";
-import { measure } from "./measure.mjs";
+import { measure, settledFor } from "./measure.mjs";
 import { report, summarise } from "./report.mjs";
 import { PARTNER_KEY, root, startRuntime } from "./runtime.mjs";
 import { INGESTION, ingestionSpec, LOOKUPS, lookupPaths } from "./scenarios.mjs";
@@ -92,11 +92,7 @@ async function ingestion(bench) {
 
 /** `options.rounds` rounds of one run per worker, in turn; the medians go to `bench.scenarios`. */
 async function series(bench, scenario, workers, evictionMs = 0) {
-	const receiverUrl = bench.runtime.urls.receiver;
-	const settled = async () => {
-		const totals = await (await fetch(`${receiverUrl}/__bench/notifications?totals`)).json();
-		return totals.consumed >= totals.sent;
-	};
+	const settled = settledFor(bench.runtime.urls.receiver);
 	const runs = Object.fromEntries(workers.map(([target]) => [target, []]));
 	for (let round = 0; round < options.rounds; round++) {
 		for (const [target, spec] of workers) {

@@ -10,6 +10,10 @@ export function refuseDeclaredOversize(request: Request): void {
 
 export async function readBody(request: Request): Promise<Uint8Array> {
 	if (!request.body) return new Uint8Array();
+	// A declared length within the limit bounds the body (HTTP framing ends it there): read it
+	// whole. Only a body of unknown length is counted chunk by chunk.
+	const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+	if (Number.isInteger(declared) && declared <= MAX_BODY_BYTES) return new Uint8Array(await request.arrayBuffer());
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;

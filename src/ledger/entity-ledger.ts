@@ -9,9 +9,22 @@ import { judge, type Moment } from "../catalog/ordering";
 import type { Env } from "../env";
 import { notificationsOf } from "./outbox";
 import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "./records";
-import { createTables, hasTables, insertEvent, readEntity, readHistory, requeueEvent, writeEntity } from "./tables";
+import {
+	countFailedSend,
+	createTables,
+	hasTables,
+	insertEvent,
+	markSent,
+	outboxSize,
+	readEntity,
+	readHistory,
+	readOutbox,
+	requeueEvent,
+	writeEntity,
+} from "./tables";
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const DRAIN_BATCH = 100;
 
 export class EntityLedger extends DurableObject<Env> {
 	/** Where notifications go. A field, so a test can wrap the real Queue to inject a fault. */
@@ -19,6 +32,8 @@ export class EntityLedger extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private entity: EntityState | null;
 	private alarmScheduled = false;
+	/** Bumped whenever the outbox grows, so a drain knows whether to look again. */
+	private outboxChanges = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -28,7 +43,7 @@ export class EntityLedger extends DurableObject<Env> {
 		this.entity = hasTables(this.sql) ? readEntity(this.sql) : null;
 		ctx.blockConcurrencyWhile(async () => {
 			this.alarmScheduled = (await ctx.storage.getAlarm()) !== null;
-			if (!this.alarmScheduled && this.entity !== null && this.outboxSize() > 0) this.scheduleDrain(0);
+			if (!this.alarmScheduled && this.entity !== null && outboxSize(this.sql) > 0) this.scheduleDrain(0);
 		});
 	}
 
@@ -64,6 +79,7 @@ export class EntityLedger extends DurableObject<Env> {
 			if (next !== entity && next) writeEntity(this.sql, next);
 		});
 		this.entity = next;
+		this.outboxChanges++;
 		if (!this.alarmScheduled) this.scheduleDrain(0);
 		return this.verdict(recorded.result, event);
 	}
@@ -71,6 +87,7 @@ export class EntityLedger extends DurableObject<Env> {
 	/** Puts a recorded event back in the outbox, to be sent again after `delayMs`. */
 	async requeue(eventId: string, delayMs: number): Promise<boolean> {
 		const found = this.entity !== null && requeueEvent(this.sql, eventId);
+		this.outboxChanges++;
 		const due = Date.now() + delayMs;
 		const alarm = await this.ctx.storage.getAlarm();
 		if (found && (alarm === null || alarm > due)) this.scheduleDrain(delayMs);
@@ -101,18 +118,17 @@ export class EntityLedger extends DurableObject<Env> {
 			// Read the state on every round: events recorded while we awaited the Queue changed it.
 			const entity = this.entity;
 			if (!entity) return;
-			const rows = this.sql
-				.exec<{ event_id: string; attempts: number }>("SELECT event_id, attempts FROM outbox ORDER BY seq LIMIT 100")
-				.toArray();
-			if (rows.length === 0) return;
+			const changesBefore = this.outboxChanges;
+			const entries = readOutbox(this.sql, DRAIN_BATCH);
+			if (entries.length === 0) return;
 			try {
-				for (const batch of notificationsOf(this.sql, rows, entity)) {
+				for (const batch of notificationsOf(entries, entity)) {
 					await this.notifications.sendBatch(batch.messages);
-					for (const id of batch.eventIds) this.sql.exec("DELETE FROM outbox WHERE event_id = ?", id);
+					markSent(this.sql, batch.seqs);
 				}
 			} catch (err) {
-				const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
-				this.sql.exec("UPDATE outbox SET attempts = attempts + 1");
+				const attempts = Math.max(...entries.map((e) => e.unsent)) + 1;
+				countFailedSend(this.sql);
 				const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
 				console.warn(
 					JSON.stringify({
@@ -127,6 +143,7 @@ export class EntityLedger extends DurableObject<Env> {
 				this.scheduleDrain(delay);
 				return;
 			}
+			if (entries.length < DRAIN_BATCH && this.outboxChanges === changesBefore) return;
 		}
 	}
 
@@ -152,9 +169,5 @@ export class EntityLedger extends DurableObject<Env> {
 	private scheduleDrain(delayMs: number): void {
 		this.alarmScheduled = true;
 		void this.ctx.storage.setAlarm(Date.now() + delayMs);
-	}
-
-	private outboxSize(): number {
-		return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
 	}
 }

@@ -1,6 +1,6 @@
 /** Turns outbox entries into Queue batches that respect the Queue's size limits. */
 import type { EntityState, EventNotification } from "./records";
-import { readRecords } from "./tables";
+import type { OutboxEntry } from "./tables";
 
 /** Queue limits: 128 KB a message, 256 KB and 100 messages a batch. We stay below with room. */
 const INLINE_PAYLOAD_MAX_BYTES = 96_000;
@@ -9,31 +9,25 @@ const BATCH_MAX_MESSAGES = 100;
 const ENVELOPE_BYTES = 2_000;
 
 export interface OutboxBatch {
-	eventIds: string[];
+	seqs: number[];
 	messages: MessageSendRequest<EventNotification>[];
 }
 
-export function notificationsOf(sql: SqlStorage, rows: { event_id: string }[], entity: EntityState): OutboxBatch[] {
-	const records = readRecords(
-		sql,
-		rows.map((r) => r.event_id),
-	);
+export function notificationsOf(entries: OutboxEntry[], entity: EntityState): OutboxBatch[] {
 	const batches: OutboxBatch[] = [];
-	let current: OutboxBatch = { eventIds: [], messages: [] };
+	let current: OutboxBatch = { seqs: [], messages: [] };
 	let bytes = 0;
-	for (const { event_id } of rows) {
-		const found = records.get(event_id);
-		if (!found) continue;
-		const size = serialisedSize(found.payload);
+	for (const { seq, record, payload } of entries) {
+		const size = serialisedSize(payload);
 		const inline = size <= INLINE_PAYLOAD_MAX_BYTES;
 		const messageBytes = ENVELOPE_BYTES + (inline ? size : 0);
 		if (current.messages.length === BATCH_MAX_MESSAGES || bytes + messageBytes > BATCH_MAX_BYTES) {
 			batches.push(current);
-			current = { eventIds: [], messages: [] };
+			current = { seqs: [], messages: [] };
 			bytes = 0;
 		}
-		current.eventIds.push(event_id);
-		current.messages.push({ body: { event: found.record, payload: inline ? found.payload : null, entity } });
+		current.seqs.push(seq);
+		current.messages.push({ body: { event: record, payload: inline ? payload : null, entity } });
 		bytes += messageBytes;
 	}
 	if (current.messages.length > 0) batches.push(current);

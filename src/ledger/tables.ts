@@ -3,20 +3,23 @@ import type { AnyKind } from "../catalog/catalog";
 import { compareMoments } from "../catalog/ordering";
 import type { EntityState, RecordedEvent } from "./records";
 
+/**
+ * Two tables: the entity's state (one row) and its events. An event waits in the outbox while
+ * `unsent` is not NULL (it counts the failed sends); the partial index keeps the outbox cheap to
+ * find in ledgers with long histories. `seq` is the rowid: events are never deleted, so it only
+ * grows, without AUTOINCREMENT's extra table.
+ */
 export function createTables(sql: SqlStorage): void {
 	sql.exec(`
 		CREATE TABLE IF NOT EXISTS entity (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 		CREATE TABLE IF NOT EXISTS events (
-			seq INTEGER PRIMARY KEY AUTOINCREMENT,
+			seq INTEGER PRIMARY KEY,
 			event_id TEXT NOT NULL UNIQUE,
+			unsent INTEGER,
 			record TEXT NOT NULL,
 			payload TEXT NOT NULL
 		);
-		CREATE TABLE IF NOT EXISTS outbox (
-			seq INTEGER PRIMARY KEY,
-			event_id TEXT NOT NULL UNIQUE,
-			attempts INTEGER NOT NULL DEFAULT 0
-		);
+		CREATE INDEX IF NOT EXISTS outbox ON events (seq) WHERE unsent IS NOT NULL;
 	`);
 }
 
@@ -36,39 +39,54 @@ export function writeEntity(sql: SqlStorage, entity: EntityState): void {
 	);
 }
 
-/** Records the event and queues its notification (callers wrap this in a transaction). */
+/** Records the event with its notification owed (callers wrap this in a transaction). */
 export function insertEvent(sql: SqlStorage, event: RecordedEvent, payload: string): void {
-	const { seq } = sql
-		.exec<{ seq: number }>(
-			"INSERT INTO events (event_id, record, payload) VALUES (?, ?, ?) RETURNING seq",
-			event.event_id,
-			JSON.stringify(event),
-			payload,
-		)
-		.one();
-	sql.exec("INSERT INTO outbox (seq, event_id) VALUES (?, ?)", seq, event.event_id);
+	sql.exec(
+		"INSERT INTO events (event_id, unsent, record, payload) VALUES (?, 0, ?, ?)",
+		event.event_id,
+		JSON.stringify(event),
+		payload,
+	);
 }
 
-/** Back into the outbox (if still recorded and not queued already); false if unknown. */
+/** Back into the outbox (if still recorded; a queued one stays as it is); false if unknown. */
 export function requeueEvent(sql: SqlStorage, eventId: string): boolean {
-	const row = sql.exec<{ seq: number }>("SELECT seq FROM events WHERE event_id = ?", eventId).toArray()[0];
-	if (!row) return false;
-	sql.exec("INSERT INTO outbox (seq, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING", row.seq, eventId);
-	return true;
+	return (
+		sql.exec("UPDATE events SET unsent = coalesce(unsent, 0) WHERE event_id = ? RETURNING seq", eventId).toArray()
+			.length > 0
+	);
 }
 
-export function readRecords(
-	sql: SqlStorage,
-	eventIds: string[],
-): Map<string, { record: RecordedEvent; payload: string }> {
-	const found = new Map<string, { record: RecordedEvent; payload: string }>();
-	for (const id of eventIds) {
-		const row = sql
-			.exec<{ record: string; payload: string }>("SELECT record, payload FROM events WHERE event_id = ?", id)
-			.toArray()[0];
-		if (row) found.set(id, { record: JSON.parse(row.record) as RecordedEvent, payload: row.payload });
-	}
-	return found;
+export interface OutboxEntry {
+	seq: number;
+	unsent: number;
+	record: RecordedEvent;
+	payload: string;
+}
+
+/** The oldest notifications still owed, with what they carry. */
+export function readOutbox(sql: SqlStorage, limit: number): OutboxEntry[] {
+	return sql
+		.exec<{ seq: number; unsent: number; record: string; payload: string }>(
+			"SELECT seq, unsent, record, payload FROM events WHERE unsent IS NOT NULL ORDER BY seq LIMIT ?",
+			limit,
+		)
+		.toArray()
+		.map((row) => ({ ...row, record: JSON.parse(row.record) as RecordedEvent }));
+}
+
+/** These notifications are on the Queue now. */
+export function markSent(sql: SqlStorage, seqs: number[]): void {
+	sql.exec("UPDATE events SET unsent = NULL WHERE seq IN (SELECT value FROM json_each(?))", JSON.stringify(seqs));
+}
+
+/** A send failed: every owed notification counts one more failure. */
+export function countFailedSend(sql: SqlStorage): void {
+	sql.exec("UPDATE events SET unsent = unsent + 1 WHERE unsent IS NOT NULL");
+}
+
+export function outboxSize(sql: SqlStorage): number {
+	return sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE unsent IS NOT NULL").one().n;
 }
 
 /** Every event of the entity, in flow order (time, then final over open, then flow step). */

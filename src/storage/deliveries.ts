@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type DeliveryOutcome, deliveries, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
-import { chunksFor, inOneBatch } from "./rows";
+import { inOneBatch, insertRows } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
@@ -14,13 +14,9 @@ export interface DeliveryKey {
 
 /** Records that these deliveries are owed; a row that exists already is left as it is. */
 export async function recordOwedDeliveries(db: D1Database, owed: (DeliveryKey & { outcome: "pending" | "paused" })[]) {
-	const d1 = drizzle(db);
 	const now = new Date().toISOString();
 	const rows = owed.map((o) => ({ ...o, attempts: 0, created_at: now, updated_at: now }));
-	await inOneBatch(
-		d1,
-		chunksFor(deliveries, rows).map((chunk) => d1.insert(deliveries).values(chunk).onConflictDoNothing()),
-	);
+	await inOneBatch(db, insertRows(deliveries, rows, sql`ON CONFLICT DO NOTHING`));
 }
 
 export async function deliveryWork(db: D1Database, key: DeliveryKey) {

@@ -1,16 +1,13 @@
 /** Writes recorded events and entity states to D1, idempotently: a redelivery changes nothing. */
 
 import { sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import { drizzle } from "drizzle-orm/d1";
 import type { EventNotification } from "../ledger/records";
-import { chunksFor, inOneBatch } from "./rows";
+import { inOneBatch, insertRows } from "./rows";
 import { entities, entityLinks, events } from "./schema";
 
 /** `payloads` holds the body of every notification whose payload travelled by reference. */
 export async function writeHistory(db: D1Database, notifications: EventNotification[], payloads: Map<string, string>) {
 	if (notifications.length === 0) return;
-	const d1 = drizzle(db);
 	const eventRows = notifications.map(({ event, payload }) => ({
 		event_id: event.event_id,
 		type: event.type,
@@ -45,29 +42,19 @@ export async function writeHistory(db: D1Database, notifications: EventNotificat
 		Object.entries(e.related).map(([link, key]) => ({ related: `${link}:${key}`, kind: e.kind, key: e.key })),
 	);
 
-	const statements: BatchItem<"sqlite">[] = [
-		...chunksFor(events, eventRows).map((rows) => d1.insert(events).values(rows).onConflictDoNothing()),
-		...chunksFor(entities, entityRows).map((rows) =>
-			d1
-				.insert(entities)
-				.values(rows)
-				.onConflictDoUpdate({
-					target: [entities.kind, entities.key],
-					set: {
-						status: sql`excluded.status`,
-						occurred_at: sql`excluded.occurred_at`,
-						updated_at: sql`excluded.updated_at`,
-						version: sql`excluded.version`,
-						related: sql`excluded.related`,
-						anomalies: sql`excluded.anomalies`,
-					},
-					// Notifications arrive in any order: only a newer version of the entity wins.
-					setWhere: sql`excluded.version > ${entities.version}`,
-				}),
+	const statements = [
+		...insertRows(events, eventRows, sql`ON CONFLICT DO NOTHING`),
+		// Notifications arrive in any order: only a newer version of the entity wins.
+		...insertRows(
+			entities,
+			entityRows,
+			sql`ON CONFLICT (kind, key) DO UPDATE SET status = excluded.status, occurred_at = excluded.occurred_at,
+				updated_at = excluded.updated_at, version = excluded.version, related = excluded.related,
+				anomalies = excluded.anomalies WHERE excluded.version > ${entities.version}`,
 		),
-		...chunksFor(entityLinks, linkRows).map((rows) => d1.insert(entityLinks).values(rows).onConflictDoNothing()),
+		...insertRows(entityLinks, linkRows, sql`ON CONFLICT DO NOTHING`),
 	];
-	await inOneBatch(d1, statements);
+	await inOneBatch(db, statements);
 }
 
 function missing(eventId: string): never {

@@ -101,7 +101,7 @@ describe("the D1 history written by the queue consumer", () => {
 
 		// The ledger holds it in its outbox; its alarm sends it again, and D1 (back now) gets it.
 		const outbox = await runInDurableObject(ledgerOf(`payment_batch:${key}`), (_: EntityLedger, state) =>
-			state.storage.sql.exec("SELECT event_id FROM outbox").toArray(),
+			state.storage.sql.exec("SELECT event_id FROM events WHERE unsent IS NOT NULL").toArray(),
 		);
 		expect(outbox).toEqual([{ event_id: eventId }]);
 		await runDurableObjectAlarm(ledgerOf(`payment_batch:${key}`));
