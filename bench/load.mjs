@@ -1,6 +1,7 @@
 // One load run, in a process of its own so that building and signing requests never runs in
 // the runtime's parent: builds the requests, warms up, waits for "go", loads the worker with
 // autocannon, and reports throughput, latencies (its own, to the microsecond) and the answers.
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { signers, WEBHOOK_PATH } from "./events.mjs";
 import { mixedEvents, oneEvent, uniqueEvents } from "./flows.mjs";
@@ -12,9 +13,22 @@ const CYCLE = 2000;
 /**
  * New entities one load may open. workerd keeps a new Durable Object's SQLite files open until
  * it evicts the object, ~10 s after its last request; at 3 files each, the 20,000 open files
- * this machine allows a process hold ~6,600 live objects.
+ * the development machine allows a process hold ~6,600 live objects. On a machine that allows
+ * fewer (often 1,024), the cap shrinks with it.
  */
-export const ENTITY_CAP = 5000;
+export const ENTITY_CAP = Math.min(5000, Math.floor(openFilesLimit() / 4));
+
+function openFilesLimit() {
+	try {
+		const line = readFileSync("/proc/self/limits", "utf8")
+			.split("\n")
+			.find((l) => l.startsWith("Max open files"));
+		const soft = Number(line?.split(/\s{2,}/)[1]);
+		return Number.isFinite(soft) ? soft : 20_000;
+	} catch {
+		return 20_000;
+	}
+}
 
 /**
  * Hands out the requests. Fresh events are built on demand during the warm-up, then a pool

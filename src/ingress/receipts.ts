@@ -1,12 +1,14 @@
 /**
  * The ingress audit trail. Every request leaves a receipt, written to D1 after the answer.
- * Receipts are buffered per isolate and written together at most every FLUSH_DELAY_MS, and
+ * Receipts are buffered per isolate and written together at most every FLUSH_DELAY_MS (sooner
+ * once FLUSH_MAX_ROWS wait: many small writes keep D1 from holding up everything else), and
  * rejections beyond REJECTIONS_PER_MINUTE per isolate are folded into one `suppressed` row
  * per reason and flush, so a flood of bad requests cannot become a flood of D1 writes.
  */
 import { insertReceipts, type ReceiptRow } from "../storage/receipts";
 
 export const FLUSH_DELAY_MS = 250;
+export const FLUSH_MAX_ROWS = 100;
 export const REJECTIONS_PER_MINUTE = 60;
 
 export type Receipt = Omit<ReceiptRow, "id" | "count">;
@@ -16,6 +18,7 @@ let suppressed = new Map<string, number>();
 let windowStartedAt = 0;
 let rejectionsInWindow = 0;
 let flushing: Promise<void> | null = null;
+let flushNow: (() => void) | null = null;
 
 /** Returns the promise of the flush that will write this receipt, for `waitUntil`. */
 export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
@@ -26,6 +29,7 @@ export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 		pending.push(receipt);
 	}
 	flushing ??= flushSoon(db);
+	if (pending.length >= FLUSH_MAX_ROWS) flushNow?.();
 	return flushing;
 }
 
@@ -40,8 +44,12 @@ function withinRejectionBudget(): boolean {
 }
 
 async function flushSoon(db: D1Database): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
+	await new Promise<void>((resolve) => {
+		flushNow = resolve;
+		setTimeout(resolve, FLUSH_DELAY_MS);
+	});
 	flushing = null;
+	flushNow = null;
 	const rows = pending;
 	const folded = suppressed;
 	pending = [];
