@@ -1,6 +1,6 @@
-// `npm run bench:profile -- --scenario duplicate`: one receiver run of an ingestion scenario
-// with V8's sampling profiler on the receiver's isolate (its worker, its ledgers, its Queue
-// consumers). Prints where the isolate's time goes, by function (self) and by the project's
+// `npm run bench:profile -- --scenario duplicate [--worker floor]`: one run of an ingestion
+// scenario with V8's sampling profiler on the worker's isolate (the receiver's: its routes, its
+// ledgers, its Queue consumers). Prints where the isolate's time goes, by function (self) and by the project's
 // own steps (inclusive), next to the CPU of the whole runtime, so what is left is the work
 // outside the isolate: the local Queue broker, D1 and workerd itself. Writes the profile to
 // bench/out/<scenario>.cpuprofile (open it in Chrome DevTools). The inspector adds overhead:
@@ -18,10 +18,13 @@ const { values: args } = parseArgs({
 		duration: { type: "string", default: "5" },
 		connections: { type: "string", default: "16" },
 		port: { type: "string", default: "9231" },
+		worker: { type: "string", default: "receiver" },
 	},
 });
 const scenario = INGESTION.find((s) => s.id === args.scenario);
 if (!scenario) throw new Error(`--scenario is one of ${INGESTION.map((s) => s.id).join(", ")}`);
+const worker = args.worker;
+if (!["receiver", "floor"].includes(worker)) throw new Error("--worker is receiver or floor");
 
 /** The project's own steps, matched by function name in the bundle. */
 const STEPS = {
@@ -81,20 +84,24 @@ function attribute(profile) {
 	return { self, inclusive, total };
 }
 
-const runtime = await startRuntime({ onError: (m) => console.error(m), inspectorPort: Number(args.port) });
+const runtime = await startRuntime({
+	onError: (m) => console.error(m),
+	inspect: worker,
+	inspectorPort: Number(args.port),
+});
 try {
-	const inspector = await connect(`ws://127.0.0.1:${args.port}/receiver`);
+	const inspector = await connect(`ws://127.0.0.1:${args.port}/${worker}`);
 	await inspector.send("Profiler.enable");
 	await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
 	let profile;
 	const run = await measure(runtime, {
-		target: "receiver",
-		spec: ingestionSpec(scenario, "receiver"),
+		target: worker,
+		spec: ingestionSpec(scenario, worker),
 		connections: Number(args.connections),
 		warmupMs: 1000,
 		durationMs: Number(args.duration) * 1000,
 		quietMs: 1200,
-		settled: settledFor(runtime.urls.receiver),
+		settled: worker === "receiver" ? settledFor(runtime.urls.receiver) : async () => true,
 		around: {
 			start: () => inspector.send("Profiler.start"),
 			stop: async () => {
@@ -103,13 +110,13 @@ try {
 		},
 	});
 	inspector.close();
-	const file = join(out, `${scenario.id}.cpuprofile`);
+	const file = join(out, `${scenario.id}-${worker}.cpuprofile`);
 	writeFileSync(file, JSON.stringify(profile));
 	const { self, inclusive, total } = attribute(profile);
 	const perRequest = (ms) => `${((ms / run.requests) * 1000).toFixed(0).padStart(5)} µs/req`;
 	const share = (ms) => `${((ms / total) * 100).toFixed(1).padStart(5)} %`;
-	console.log(`\n${scenario.id}: ${run.requests} requests, ${Math.round(run.rps)} req/s (inspector on)`);
-	console.log(`runtime process tree: ${perRequest(run.cpuMs)}; receiver isolate busy: ${perRequest(total)}`);
+	console.log(`\n${scenario.id}, ${worker}: ${run.requests} requests, ${Math.round(run.rps)} req/s (inspector on)`);
+	console.log(`runtime process tree: ${perRequest(run.cpuMs)}; ${worker} isolate busy: ${perRequest(total)}`);
 	console.log(`outside the isolate (local Queue broker, D1, workerd): ${perRequest(run.cpuMs - total)}\n`);
 	console.log("the project's steps (inclusive):");
 	for (const [step, pattern] of Object.entries(STEPS)) {

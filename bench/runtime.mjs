@@ -67,14 +67,14 @@ function liftLimits(ratelimits) {
 }
 
 /**
- * Starts the runtime: `{ mf, urls: { receiver, bare, floor }, pid, db }`. With `inspectorPort`
- * (bench/profile.mjs only) the receiver's isolate is open to the V8 inspector at
- * ws://127.0.0.1:<port>/receiver; the measured runs never set it.
+ * Starts the runtime: `{ mf, urls: { receiver, bare, floor }, pid, db }`. With `inspect`
+ * (bench/profile.mjs only) that worker's isolate is open to the V8 inspector at
+ * ws://127.0.0.1:<inspectorPort>/<worker>; the measured runs never set it.
  */
-export async function startRuntime({ onError, inspectorPort }) {
+export async function startRuntime({ onError, inspect, inspectorPort }) {
 	rmSync(out, { recursive: true, force: true });
 	const workers = await Promise.all(WORKERS.map(workerOptions));
-	if (inspectorPort) workers[0].unsafeInspectorProxy = true;
+	for (const worker of workers) if (worker.name === inspect) worker.unsafeInspectorProxy = true;
 	// The workers' own logs would drown the figures: keep only their errors.
 	const handleStructuredLogs = (log) => log.level === "error" && onError(log.message);
 	const mf = new Miniflare(
@@ -83,7 +83,7 @@ export async function startRuntime({ onError, inspectorPort }) {
 			handleStructuredLogs,
 			logRequests: false,
 			resourcePersistencePath: join(out, "state"),
-			...(inspectorPort && { inspectorPort }),
+			...(inspect && { inspectorPort }),
 		}),
 	);
 	await mf.ready;
