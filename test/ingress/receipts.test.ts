@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { REJECTIONS_PER_MINUTE } from "../../src/ingress/receipts";
+import { FLUSH_DELAY_MS, FLUSH_MAX_ROWS, keepReceipt, REJECTIONS_PER_MINUTE } from "../../src/ingress/receipts";
 import { eventBody } from "../support/fixtures";
 import { signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
@@ -68,5 +68,31 @@ describe("the ingress audit trail", () => {
 		expect(detailed).toBeLessThanOrEqual(REJECTIONS_PER_MINUTE);
 		expect(detailed + (folded?.requests ?? 0)).toBe(flood);
 		expect(detailed + (folded?.rows_written ?? 0)).toBeLessThan(flood / 2);
+	});
+
+	it("writes receipts every 250 ms, and at once when 100 are waiting", async () => {
+		vi.useFakeTimers();
+		try {
+			const keep = (ip: string) =>
+				keepReceipt(env.HISTORY, {
+					received_at: new Date().toISOString(),
+					outcome: "duplicate",
+					body_size: 1,
+					client_ip: ip,
+				});
+			const few = Array.from({ length: FLUSH_MAX_ROWS - 1 }, () => keep("192.0.2.181"));
+			await env.HISTORY.prepare("SELECT 1").first();
+			expect(await receiptsFrom("192.0.2.181")).toHaveLength(0);
+			await vi.advanceTimersByTimeAsync(FLUSH_DELAY_MS);
+			await Promise.all(few);
+			expect(await receiptsFrom("192.0.2.181")).toHaveLength(FLUSH_MAX_ROWS - 1);
+
+			// No timer advanced: only a full buffer can flush this (or the test times out).
+			const full = Array.from({ length: FLUSH_MAX_ROWS }, () => keep("192.0.2.182"));
+			await Promise.all(full);
+			expect(await receiptsFrom("192.0.2.182")).toHaveLength(FLUSH_MAX_ROWS);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
