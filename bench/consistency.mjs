@@ -3,6 +3,7 @@
 // nothing anywhere. `answers` are the receiver's raw answers, "<status> <body>" when not 200;
 // `issued` the event_ids of every webhook built for it; `unread` those whose answer was never
 // read because the load stopped with them in flight: either recorded in full or not at all.
+// And every webhook answered 200 left its receipt in the audit trail.
 const SHOWN = 5;
 
 function tallyAnswers(answers) {
@@ -29,6 +30,13 @@ async function d1History(db) {
 	return new Map(results.map((r) => [r.event_id, r.result]));
 }
 
+async function receiptsOfAnsweredWebhooks(db) {
+	const row = await db
+		.prepare("SELECT count(*) AS n FROM receipts WHERE outcome IN ('accepted', 'duplicate', 'stale')")
+		.first();
+	return row.n;
+}
+
 async function queueTraffic(receiverUrl) {
 	const { sent, consumed } = await (await fetch(`${receiverUrl}/__bench/notifications`)).json();
 	return { sent: new Map(sent), consumed: new Map(consumed) };
@@ -38,6 +46,8 @@ export async function checkConsistency({ answers, issued, unread, db, receiverUr
 	const { recorded, duplicates, failed, duplicateAnswers } = tallyAnswers(answers);
 	const inD1 = await d1History(db);
 	const { sent, consumed } = await queueTraffic(receiverUrl);
+	const receipts = await receiptsOfAnsweredWebhooks(db);
+	const answered = answers.length - failed.length;
 	const unreadRecorded = [...unread].filter((id) => !recorded.has(id) && (inD1.has(id) || sent.has(id)));
 	const known = (id) => recorded.has(id) || unread.has(id);
 	const problems = {
@@ -56,6 +66,8 @@ export async function checkConsistency({ answers, issued, unread, db, receiverUr
 		"duplicate of an event never recorded": [...duplicates].filter((id) => !recorded.has(id) && !inD1.has(id)),
 		"in D1 but never answered accepted/stale": [...inD1.keys()].filter((id) => !known(id)),
 		"sent to the Queue but never answered accepted/stale": [...sent.keys()].filter((id) => !known(id)),
+		// Counted, not matched: a request in flight at a load's end has a receipt but no read answer.
+		"answered 200 but left no receipt": receipts < answered ? [`${answered - receipts} of ${answered}`] : [],
 	};
 	const differences = Object.fromEntries(
 		Object.entries(problems)
@@ -75,6 +87,7 @@ export async function checkConsistency({ answers, issued, unread, db, receiverUr
 		queue_sent: [...sent.values()].reduce((s, n) => s + n, 0),
 		queue_deliveries: [...consumed.values()].reduce((s, n) => s + n, 0),
 		redelivered: [...consumed.values()].filter((n) => n > 1).length,
+		receipts,
 		differences,
 	};
 }

@@ -18,9 +18,8 @@ let suppressed = new Map<string, number>();
 let windowStartedAt = 0;
 let rejectionsInWindow = 0;
 let flushing: Promise<void> | null = null;
-let flushNow: (() => void) | null = null;
 
-/** Returns the promise of the flush that will write this receipt, for `waitUntil`. */
+/** Returns the promise of the write that will hold this receipt, for `waitUntil`. */
 export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 	if (receipt.outcome === "rejected" && !withinRejectionBudget()) {
 		const reason = receipt.reason ?? "unknown";
@@ -28,8 +27,10 @@ export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 	} else {
 		pending.push(receipt);
 	}
+	// The request that fills the buffer writes it, in its own context: a Worker may not do I/O
+	// on behalf of another request, so it cannot wake the flush an earlier request scheduled.
+	if (pending.length >= FLUSH_MAX_ROWS) return writePending(db);
 	flushing ??= flushSoon(db);
-	if (pending.length >= FLUSH_MAX_ROWS) flushNow?.();
 	return flushing;
 }
 
@@ -44,12 +45,12 @@ function withinRejectionBudget(): boolean {
 }
 
 async function flushSoon(db: D1Database): Promise<void> {
-	await new Promise<void>((resolve) => {
-		flushNow = resolve;
-		setTimeout(resolve, FLUSH_DELAY_MS);
-	});
+	await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
 	flushing = null;
-	flushNow = null;
+	await writePending(db);
+}
+
+async function writePending(db: D1Database): Promise<void> {
 	const rows = pending;
 	const folded = suppressed;
 	pending = [];
