@@ -38,13 +38,14 @@ function jsonChunks(rows: Record<string, unknown>[]): string[] {
 	let bytes = 0;
 	for (const row of rows) {
 		const part = JSON.stringify(row);
-		if (parts.length > 0 && bytes + part.length > MAX_JSON_BYTES) {
+		const partBytes = part.length * 3; // UTF-16 units to UTF-8 bytes, at worst
+		if (parts.length > 0 && bytes + partBytes > MAX_JSON_BYTES) {
 			chunks.push(`[${parts.join(",")}]`);
 			parts = [];
 			bytes = 0;
 		}
 		parts.push(part);
-		bytes += part.length * 3; // UTF-16 units to UTF-8 bytes, at worst
+		bytes += partBytes;
 	}
 	chunks.push(`[${parts.join(",")}]`);
 	return chunks;
