@@ -2,16 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-
-/** The tests sign with the committed dev-only keys, whatever a developer's .dev.vars holds. */
-function devVars(file: string): Record<string, string> {
-	const vars: Record<string, string> = {};
-	for (const line of readFileSync(file, "utf8").split("\n")) {
-		const match = /^([A-Z0-9_]+)="(.*)"$/.exec(line.trim());
-		if (match) vars[match[1]] = match[2];
-	}
-	return vars;
-}
+import { parseDotenv } from "./simulator/dev-vars";
 
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -21,7 +12,8 @@ export default defineConfig(async () => {
 				wrangler: { configPath: "./wrangler.toml" },
 				miniflare: {
 					bindings: {
-						...devVars(".dev.vars.example"),
+						// The tests sign with the committed dev-only keys, whatever a developer's .dev.vars holds.
+						...parseDotenv(readFileSync(".dev.vars.example", "utf8")),
 						TEST_MIGRATIONS: migrations,
 						// Failed deliveries retry at once in tests instead of after seconds of backoff.
 						DELIVERY_RETRY_BASE_SECONDS: "0",

@@ -31,7 +31,7 @@ const fixed = (v, digits) => (v === null ? "—" : v.toFixed(digits));
 const number = (f, v) => (v === null ? "—" : f === "rps" ? String(Math.round(v)) : fixed(v, f === "cpu" ? 3 : 2));
 
 /** A markdown table: each figure with its ratio to bare and to the floor. */
-export function table(scenarios) {
+function table(scenarios) {
 	const head = `| scenario | worker | ${FIGURES.map((f) => `${LABELS[f]} (×bare, ×floor)`).join(" | ")} |`;
 	const rows = [head, `|${" --- |".repeat(FIGURES.length + 2)}`];
 	for (const s of scenarios) {
@@ -78,7 +78,7 @@ function targets(scenarios) {
 	return checks;
 }
 
-export function targetLines(checks) {
+function targetLines(checks) {
 	return checks
 		.map(
 			(c) =>

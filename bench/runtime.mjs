@@ -6,19 +6,14 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { parseDotenv } from "../simulator/dev-vars.ts";
 import { workerdPid } from "./cpu.mjs";
 
 export const root = join(import.meta.dirname, "..");
 export const out = join(root, "bench", "out");
 
 /** The committed dev-only values: the same keys whatever a developer's .dev.vars holds. */
-export const devVars = Object.fromEntries(
-	readFileSync(join(root, ".dev.vars.example"), "utf8")
-		.split("\n")
-		.map((line) => /^([A-Z0-9_]+)="(.*)"$/.exec(line.trim()))
-		.filter(Boolean)
-		.map((m) => [m[1], m[2]]),
-);
+export const devVars = parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8"));
 
 export const PARTNER_KEY = "bench-partner-key";
 
