@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { parseDotenv } from "./simulator/dev-vars";
 
 export default defineConfig(async () => {
@@ -31,23 +32,9 @@ export default defineConfig(async () => {
 					],
 					outboundService: "partner",
 					serviceBindings: { PARTNER: "partner" },
-					// Same consumers as wrangler.toml, with a shorter batch wait so tests run quickly.
-					queueConsumers: {
-						"qitech-events": {
-							maxBatchSize: 100,
-							maxBatchTimeout: 0.05,
-							maxRetries: 10,
-							deadLetterQueue: "qitech-events-dlq",
-						},
-						"qitech-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
-						"qitech-deliveries": {
-							maxBatchSize: 20,
-							maxBatchTimeout: 0.05,
-							maxRetries: 4,
-							deadLetterQueue: "qitech-deliveries-dlq",
-						},
-						"qitech-deliveries-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3 },
-					},
+					// The consumers of wrangler.toml, with a shorter batch wait so tests run quickly, and fewer
+					// delivery retries so a destination that always fails is dead-lettered within seconds.
+					queueConsumers: testQueueConsumers(),
 				},
 			}),
 		],
@@ -58,3 +45,17 @@ export default defineConfig(async () => {
 		},
 	};
 });
+
+function testQueueConsumers() {
+	const { queueConsumers } = unstable_getMiniflareWorkerOptions("wrangler.toml").workerOptions;
+	const consumers = Object.entries(queueConsumers ?? {}).map(([queue, consumer]) => [
+		queue,
+		{ ...(consumer as object), maxBatchTimeout: 0.05 },
+	]);
+	const tested = Object.fromEntries(consumers);
+	tested["qitech-deliveries"].maxRetries = DELIVERY_RETRIES_IN_TESTS;
+	return tested;
+}
+
+/** test/notifications/delivery.test.ts counts on it: 1 attempt + 4 retries before the dead-letter queue. */
+const DELIVERY_RETRIES_IN_TESTS = 4;

@@ -1,8 +1,10 @@
 // Streams of webhooks for the ingestion scenarios. Each stream is endless and uses keys
 // fresh to this process, so every run of every worker sees events new to it.
 import { randomUUID } from "node:crypto";
+import { eventBody, mainPath, typeOf } from "../simulator/qitech/examples.ts";
 import { ENTITY_KINDS } from "../src/catalog/catalog.ts";
-import { eventBody, eventIdOf, mainPath, typeOf } from "./events.mjs";
+import { entityName } from "../src/catalog/event.ts";
+import { eventIdOf } from "./events.mjs";
 
 const eventTime = (lane, step) => new Date(Date.UTC(2026, 0, 1) + lane * 60_000 + step * 1000).toISOString();
 
@@ -16,7 +18,7 @@ function stepBody(lane, step) {
 		at: eventTime(lane.index, step),
 		links: lane.links,
 	};
-	return { body: eventBody(event), id: eventIdOf(event), entity: `${lane.kind}:${lane.key}` };
+	return { body: eventBody(event), id: eventIdOf(event), entity: entityName(lane.kind, lane.key) };
 }
 
 /** Every event opens a new entity: the first step of each kind's flow, kinds in turn. */

@@ -3,7 +3,8 @@
 // autocannon, and reports throughput, latencies (its own, to the microsecond) and the answers.
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { signers, WEBHOOK_PATH } from "./events.mjs";
+import { WEBHOOK_PATH } from "../src/ingress/webhook-path.ts";
+import { signers } from "./events.mjs";
 import { mixedEvents, oneEvent, uniqueEvents } from "./flows.mjs";
 import { devVars } from "./runtime.mjs";
 

@@ -20,7 +20,9 @@ export async function measure(
 	runtime,
 	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0, around },
 ) {
-	const child = fork(join(import.meta.dirname, "load.mjs"), { execArgv: ["--disable-warning=ExperimentalWarning"] });
+	const child = fork(join(import.meta.dirname, "load.mjs"), {
+		execArgv: ["--import", "tsx", "--disable-warning=ExperimentalWarning"],
+	});
 	try {
 		child.send({ url: runtime.urls[target], spec, connections, warmupMs, durationMs });
 		const { warmup } = await message(child);

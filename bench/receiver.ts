@@ -7,7 +7,7 @@
 
 import type { Env } from "../src/env";
 import receiver, { EntityLedger as Ledger } from "../src/index";
-import type { EventNotification } from "../src/ledger/records";
+import type { EventNotification } from "../src/model";
 import type { QueueMessage } from "../src/notifications/queues";
 
 const sent = new Map<string, number>();

@@ -3,21 +3,23 @@
  * `npm run simulate -- [options]`: sends QI Tech's documented flows to a receiver, signed like
  * QI Tech with the keys of .dev.vars (or .dev.vars.example), and checks where each entity ends.
  */
-import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { QitechSigner, type Scheme } from "../test/support/qitech-signer";
+import { WEBHOOK_PATH } from "../src/ingress/webhook-path";
+import type { SignatureScheme as Scheme } from "../src/model";
+import { parseSettings } from "../src/settings";
 import { readDevVars } from "./dev-vars";
 import { buildPlan, FLOW_NAMES, type FlowName, type Plan } from "./plan";
 import { reporter } from "./progress";
+import { nodeCrypto } from "./qitech/node-crypto";
+import { QitechSigner, signingKeysOf } from "./qitech/signer";
 import { readBack } from "./read-back";
 import { summaryTable, throughputLine } from "./report";
 import { runPlan } from "./run";
 import { mismatches, summarise } from "./summary";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const WEBHOOK_PATH = "/webhooks/qitech";
 const SCHEMES: readonly Scheme[] = ["hs256", "hmac", "es512"];
 
 const USAGE = `npm run simulate -- [options]
@@ -85,22 +87,9 @@ function integer(text: string, name: string, min: number): number {
 	return n;
 }
 
-function signerFrom(vars: Record<string, string>): QitechSigner {
-	return new QitechSigner(
-		{
-			hmacKey: vars.QITECH_HMAC_KEYS?.split(",")[0]?.trim() ?? "",
-			es512PrivateKey: vars.DEV_QITECH_ES512_PRIVATE_KEY ?? "",
-			apiClientKey: vars.QITECH_API_CLIENT_KEY || undefined,
-		},
-		// Node's WebCrypto has no MD5; QI Tech's ES512 claims carry one.
-		async (bytes) => createHash("md5").update(bytes).digest("hex"),
-	);
-}
-
 /** The first partner key given in clear (entries `sha256:<hex>` are digests, not usable keys). */
 function partnerKeyFrom(vars: Record<string, string>): string | null {
-	const keys = (vars.PARTNER_API_KEYS ?? "").split(",").map((k) => k.trim());
-	return keys.find((k) => k !== "" && !k.startsWith("sha256:")) ?? null;
+	return parseSettings(vars).PARTNER_API_KEYS.find((k) => !k.startsWith("sha256:")) ?? null;
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
@@ -141,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
 		seed: options.seed,
 	});
 	console.log(describe(plan, options, file));
-	const signer = signerFrom(vars);
+	const signer = new QitechSigner(signingKeysOf(vars), nodeCrypto);
 	const webhookUrl = `${options.url}${WEBHOOK_PATH}`;
 	const started = Date.now();
 	const total = plan.lanes.reduce((n, lane) => n + lane.length, 0);

@@ -3,8 +3,8 @@
  * and dressed in QI Tech's own example payloads, with fresh keys per run. Pure: runs in Node
  * (the CLI) and in workerd (the tests).
  */
-import { type EntityKind, EVENT_TYPES, type EventType, FLOWS } from "../src/catalog/catalog";
-import { EXAMPLES, eventBody } from "../test/support/fixtures";
+import type { EntityKind, EventType } from "../src/catalog/catalog";
+import { eventBody, mainPath, pathsToEachFinal, typeOf } from "./qitech/examples";
 
 export const FLOW_NAMES = [
 	"commercial-paper",
@@ -62,17 +62,6 @@ interface Step {
 	links?: Record<string, string>;
 }
 
-/** The first documented path; a flow without paths (approval) is its first status alone. */
-function mainPath(kind: EntityKind): readonly string[] {
-	return FLOWS[kind].paths[0] ?? FLOWS[kind].order.slice(0, 1);
-}
-
-/** For each final status, the first documented path that reaches it. */
-function pathsToEachFinal(kind: EntityKind): (readonly string[])[] {
-	const paths = FLOWS[kind].final.map((final) => FLOWS[kind].paths.find((p) => p.at(-1) === final));
-	return paths.filter((p) => p !== undefined);
-}
-
 function walk(
 	kind: EntityKind,
 	path: readonly string[],
@@ -105,12 +94,6 @@ const SCRIPTS: Record<FlowName, () => Step[]> = {
 		pathsToEachFinal("payment_instrument_entry").flatMap((p) => walk("payment_instrument_entry", p)),
 	"payment-batch": () => walk("payment_batch", mainPath("payment_batch")),
 };
-
-/** The kind's event type that QI Tech's examples show with this status (asset creation vs change). */
-function typeOf(kind: EntityKind, status: string): EventType {
-	const types = (Object.keys(EVENT_TYPES) as EventType[]).filter((t) => EVENT_TYPES[t].kind === kind);
-	return types.find((t) => EXAMPLES.some((e) => e.type === t && e.status === status)) ?? types[0];
-}
 
 function eventTime(start: Date, step: number): string {
 	return new Date(start.getTime() + step * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");

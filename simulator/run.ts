@@ -5,7 +5,7 @@
 import type { Plan, Webhook } from "./plan";
 
 export type Send = (body: string, headers: Record<string, string>) => Promise<Response>;
-export type Sign = (body: string) => Promise<Record<string, string>>;
+export type Sign = (body: string) => Record<string, string> | Promise<Record<string, string>>;
 
 export type Answer = "accepted" | "duplicate" | "stale" | "rejected";
 

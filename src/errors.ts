@@ -4,6 +4,7 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "./logger";
 
 export const ERROR_STATUS = {
 	invalid_json: 400,
@@ -45,7 +46,7 @@ export function onError(err: Error, c: Context): Response {
 	if (err instanceof ApiError) {
 		return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
 	}
-	console.error(JSON.stringify({ level: "error", message: "unhandled error", error: String(err) }));
+	log("error", { message: "unhandled error", error: String(err) });
 	return c.json(errorBody("internal", "internal error"), 500);
 }
 

@@ -1,10 +1,12 @@
 /**
  * GET /healthz: the worker runs (touches no binding, so it stays cheap for uptime checks).
- * GET /readyz: the worker can take webhooks: D1 answers a query and both Queues answer.
+ * GET /readyz: the worker can take webhooks: D1 answers a query, both Queues answer, and every
+ * setting parses.
  */
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { errorBody } from "./errors";
+import { settingsOf } from "./settings";
 
 /** A readiness probe must answer even when a binding hangs. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -19,10 +21,17 @@ health.get("/readyz", async (c) => {
 		checkQueue(c.env.EVENTS_QUEUE),
 		checkQueue(c.env.DELIVERIES_QUEUE),
 	]);
-	const checks = { d1, events_queue, deliveries_queue };
+	const checks = { d1, events_queue, deliveries_queue, settings: settingsCheck(c.env) };
 	if (Object.values(checks).every((check) => check === "ok")) return c.json({ ok: true, checks });
 	return c.json(errorBody("unavailable", "not ready", checks), 503);
 });
+
+/** Every variable that did not parse, by name (its default is in use meanwhile). */
+function settingsCheck(env: Env): string {
+	const { problems } = settingsOf(env);
+	if (problems.length === 0) return "ok";
+	return `invalid: ${problems.map((p) => `${p.setting} (${p.message})`).join("; ")}`;
+}
 
 /** Asks for the backlog, never sends: a probe message would reach the consumer as an event. */
 async function checkQueue(queue: Queue<unknown> | undefined): Promise<string> {

@@ -1,33 +1,44 @@
 /**
- * One JSON log line per request and per queue batch, for Workers Logs. Never a secret, a
- * header value or a body: routes, outcomes, identifiers and timings only.
+ * One log line per request and per queue batch (src/logger.ts): routes, outcomes, identifiers
+ * and timings, never a secret, a header value or a body.
  */
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { entityName } from "./catalog/event";
 import { ApiError } from "./errors";
-import { WEBHOOK_PATH } from "./ingress/route";
+import { log } from "./logger";
 
-/** Every route but the webhook, which logs its own line with the ledger's verdict. */
-export const requestLog: MiddlewareHandler = async (c, next) => {
-	if (c.req.path === WEBHOOK_PATH) return next();
+/** What a route knows of its request that the log line should say (the webhook's verdict). */
+export interface Logged {
+	outcome: string;
+	reason: string | null;
+	entity: string | null;
+	event_id: string | null;
+}
+
+export type LogVariables = { logged?: Logged };
+
+/** One line per request, when it has been answered. */
+export const requestLog: MiddlewareHandler<{ Variables: LogVariables }> = async (c, next) => {
 	const started = Date.now();
 	await next();
 	const status = c.res.status;
 	const { kind, key, event_id } = c.req.param() as Record<string, string | undefined>;
 	const route = routePath(c, -1);
-	console.log(
-		JSON.stringify({
-			route: route === "*" || route === "/*" ? null : route,
-			method: c.req.method,
-			request_id: c.req.header("cf-ray") ?? null,
-			status,
-			outcome: status < 400 ? "ok" : status < 500 ? "rejected" : "error",
-			reason: reasonOf(c.error, status),
-			entity: kind && key ? `${kind}:${key}` : null,
-			event_id: event_id ?? null,
-			latency_ms: Date.now() - started,
-		}),
-	);
+	const logged = c.get("logged") ?? {
+		outcome: status < 400 ? "ok" : status < 500 ? "rejected" : "error",
+		reason: reasonOf(c.error, status),
+		entity: kind && key ? entityName(kind, key) : null,
+		event_id: event_id ?? null,
+	};
+	log("info", {
+		route: route === "*" || route === "/*" ? null : route,
+		method: c.req.method,
+		request_id: c.req.header("cf-ray") ?? null,
+		status,
+		...logged,
+		latency_ms: Date.now() - started,
+	});
 };
 
 function reasonOf(error: Error | undefined, status: number): string | null {
@@ -51,21 +62,19 @@ export async function logBatch<Body>(
 		throw err;
 	} finally {
 		const settled = tally.acked + tally.retried;
-		console.log(
-			JSON.stringify({
-				queue: batch.queue,
-				messages: batch.messages.length,
-				acked: failure ? 0 : tally.acked,
-				retried: failure ? batch.messages.length : tally.retried,
-				// A message neither acked nor retried is acked when the handler returns.
-				implicitly_acked: failure ? 0 : batch.messages.length - settled,
-				outcome: failure ? "error" : tally.retried > 0 ? "partial" : "ok",
-				reason: failure ? String(failure) : null,
-				max_attempts: Math.max(0, ...batch.messages.map((m) => m.attempts)),
-				backlog: batch.metadata?.metrics?.backlogCount ?? null,
-				latency_ms: Date.now() - started,
-			}),
-		);
+		log(failure ? "error" : "info", {
+			queue: batch.queue,
+			messages: batch.messages.length,
+			acked: failure ? 0 : tally.acked,
+			retried: failure ? batch.messages.length : tally.retried,
+			// A message neither acked nor retried is acked when the handler returns.
+			implicitly_acked: failure ? 0 : batch.messages.length - settled,
+			outcome: failure ? "error" : tally.retried > 0 ? "partial" : "ok",
+			reason: failure ? String(failure) : null,
+			max_attempts: Math.max(0, ...batch.messages.map((m) => m.attempts)),
+			backlog: batch.metadata?.metrics?.backlogCount ?? null,
+			latency_ms: Date.now() - started,
+		});
 	}
 }
 

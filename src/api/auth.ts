@@ -1,23 +1,31 @@
 /**
- * Partner authentication: `Authorization: Bearer <key>` against PARTNER_API_KEYS. Keys are
- * compared as SHA-256 digests in constant time, every configured key each time, so neither
- * timing nor the answer tells which part of a credential was wrong.
+ * Partner authentication: `Authorization: Bearer <key>` against PARTNER_API_KEYS (and
+ * ADMIN_API_KEYS). Keys are compared as SHA-256 digests in constant time, every configured key
+ * each time, so neither timing nor the answer tells which part of a credential was wrong.
  */
 import type { MiddlewareHandler } from "hono";
-import { hex } from "../catalog/event";
+import { fromHex, hex, sameBytes, sha256 } from "../digests";
 import { ApiError } from "../errors";
+import { log } from "../logger";
+import { type Settings, settingsOf } from "../settings";
 import type { ApiEnv } from "./context";
 
 const HASHED = "sha256:";
 
-const parsed = new Map<string, Promise<Uint8Array[]>>();
+interface KeyDigests {
+	admin: Uint8Array[];
+	partner: Uint8Array[];
+}
+
+const digested = new WeakMap<Settings, Promise<KeyDigests>>();
 
 /** Partner keys read; admin keys (ADMIN_API_KEYS) also manage destinations and redeliveries. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	const token = bearerToken(c.req.header("authorization"));
 	const presented = await sha256(token ?? "");
-	const admin = matchesAny(await configuredDigests(c.env.ADMIN_API_KEYS ?? ""), presented);
-	const partner = matchesAny(await configuredDigests(c.env.PARTNER_API_KEYS ?? ""), presented);
+	const keys = await keyDigests(settingsOf(c.env));
+	const admin = matchesAny(keys.admin, presented);
+	const partner = matchesAny(keys.partner, presented);
 	if (token === null || !(admin || partner)) throw unauthorized();
 	c.set("role", admin ? "admin" : "partner");
 	c.set("partner", hex(presented).slice(0, 16));
@@ -27,7 +35,7 @@ export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
 /** Compares against every digest, so the time taken does not tell which one matched. */
 function matchesAny(digests: Uint8Array[], presented: Uint8Array): boolean {
 	let matched = false;
-	for (const digest of digests) matched = crypto.subtle.timingSafeEqual(digest, presented) || matched;
+	for (const digest of digests) matched = sameBytes(digest, presented) || matched;
 	return matched;
 }
 
@@ -42,35 +50,26 @@ function unauthorized(): ApiError {
 	});
 }
 
-/** The digests of the configured keys, parsed once per distinct setting. */
-function configuredDigests(source: string): Promise<Uint8Array[]> {
-	let digests = parsed.get(source);
+function keyDigests(settings: Settings): Promise<KeyDigests> {
+	let digests = digested.get(settings);
 	if (!digests) {
-		digests = digestsOf(source);
-		parsed.set(source, digests);
+		digests = Promise.all([
+			digestsOf("ADMIN_API_KEYS", settings.ADMIN_API_KEYS),
+			digestsOf("PARTNER_API_KEYS", settings.PARTNER_API_KEYS),
+		]).then(([admin, partner]) => ({ admin, partner }));
+		digested.set(settings, digests);
 	}
 	return digests;
 }
 
-async function digestsOf(source: string): Promise<Uint8Array[]> {
-	const entries = source
-		.split(",")
-		.map((e) => e.trim())
-		.filter((e) => e !== "");
-	const digests = await Promise.all(
-		entries.map((e) => (e.startsWith(HASHED) ? fromHex(e.slice(HASHED.length)) : sha256(e))),
-	);
+async function digestsOf(setting: string, entries: string[]): Promise<Uint8Array[]> {
+	const digests = await Promise.all(entries.map((e) => (e.startsWith(HASHED) ? digestOf(setting, e) : sha256(e))));
 	return digests.filter((d): d is Uint8Array => d !== null);
 }
 
-function fromHex(text: string): Uint8Array | null {
-	if (!/^[0-9a-fA-F]{64}$/.test(text)) {
-		console.warn(JSON.stringify({ level: "warn", message: "PARTNER_API_KEYS has a malformed sha256: entry; ignored" }));
-		return null;
-	}
-	return Uint8Array.from(text.match(/../g) as string[], (byte) => Number.parseInt(byte, 16));
-}
-
-async function sha256(text: string): Promise<Uint8Array> {
-	return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+function digestOf(setting: string, entry: string): Uint8Array | null {
+	const digest = fromHex(entry.slice(HASHED.length));
+	if (digest?.length === 32) return digest;
+	log("warn", { message: `${setting} has a malformed sha256: entry; ignored` });
+	return null;
 }

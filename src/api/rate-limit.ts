@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../errors";
+import { settingsOf } from "../settings";
 import type { ApiEnv } from "./context";
 
 export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
@@ -11,7 +12,7 @@ export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	if (limiter) {
 		const { success } = await limiter.limit({ key: `partner:${c.get("partner")}` });
 		if (!success) {
-			const retryAfter = c.env.LOOKUP_RATE_LIMIT_PERIOD_SECONDS || "60";
+			const retryAfter = String(settingsOf(c.env).LOOKUP_RATE_LIMIT_PERIOD_SECONDS);
 			throw new ApiError("rate_limited", "too many requests for this key; retry later", undefined, {
 				"Retry-After": retryAfter,
 			});

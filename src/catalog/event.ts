@@ -3,6 +3,7 @@
  * identity. Pure: no bindings, runs anywhere WebCrypto does.
  */
 import { z } from "zod";
+import { sha256Hex } from "../digests";
 import { type AnyKind, ENVELOPES, EVENT_TYPES, type EventTypeSpec, isEventType, UNCLASSIFIED } from "./catalog";
 import { isKnownStatus } from "./ordering";
 
@@ -62,7 +63,7 @@ export async function classify(body: unknown, raw: Uint8Array): Promise<ParseRes
 	if (!isEventType(type)) {
 		const status = typeof data.status === "string" && data.status !== "" ? data.status : "received";
 		const event_id = await sha256Hex(raw);
-		const entity = `${UNCLASSIFIED}:${type}`;
+		const entity = entityName(UNCLASSIFIED, type);
 		return {
 			ok: true,
 			event: {
@@ -85,7 +86,7 @@ export async function classify(body: unknown, raw: Uint8Array): Promise<ParseRes
 	}
 	const key = data[spec.key] as string;
 	const status = data[spec.status] as string;
-	const entity = `${spec.kind}:${key}`;
+	const entity = entityName(spec.kind, key);
 	return {
 		ok: true,
 		event: {
@@ -111,22 +112,21 @@ function linksOf(spec: EventTypeSpec, data: Record<string, unknown>): Record<str
 	return related;
 }
 
+/** `kind:key`: the name of an entity's ledger, and part of its events' identity. */
+export function entityName(kind: string, key: string): string {
+	return `${kind}:${key}`;
+}
+
 export function normaliseTime(time: string): string {
 	return new Date(time.includes("T") && !/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? `${time}Z` : time).toISOString();
 }
 
-/** The documented identity: SHA-256 of type, entity, status and normalised time. */
+/** The input of the documented identity: type, entity, status and normalised time, a line each. */
+export function eventIdentity(type: string, entity: string, status: string, occurredAt: string): string {
+	return `${type}\n${entity}\n${status}\n${occurredAt}`;
+}
+
+/** The documented identity: SHA-256 of `eventIdentity`. */
 export function eventIdOf(type: string, entity: string, status: string, occurredAt: string): Promise<string> {
-	return sha256Hex(new TextEncoder().encode(`${type}\n${entity}\n${status}\n${occurredAt}`));
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-	const digest = await crypto.subtle.digest("SHA-256", bytes);
-	return hex(new Uint8Array(digest));
-}
-
-export function hex(bytes: Uint8Array): string {
-	let out = "";
-	for (const b of bytes) out += b.toString(16).padStart(2, "0");
-	return out;
+	return sha256Hex(eventIdentity(type, entity, status, occurredAt));
 }

@@ -1,9 +1,8 @@
 /** QI Tech publishes its source IPs; QITECH_ALLOWED_IPS pins them as defence in depth. */
 import { ApiError } from "../errors";
-import { listOf } from "./signature/config";
 
-export function checkAllowedIp(allowList: string | undefined, clientIp: string | null): void {
-	const allowed = listOf(allowList);
+/** `allowed` is QITECH_ALLOWED_IPS: empty allows every caller. */
+export function checkAllowedIp(allowed: readonly string[], clientIp: string | null): void {
 	if (allowed.length === 0) return;
 	if (clientIp && allowed.some((entry) => matches(entry, clientIp))) return;
 	throw new ApiError("forbidden_ip", "this address may not call the webhook route");

@@ -5,6 +5,8 @@
  * rejections beyond REJECTIONS_PER_MINUTE per isolate are folded into one `suppressed` row
  * per reason and flush, so a flood of bad requests cannot become a flood of D1 writes.
  */
+
+import { log } from "../logger";
 import { insertReceipts, type ReceiptRow } from "../storage/receipts";
 
 export const FLUSH_DELAY_MS = 250;
@@ -63,8 +65,6 @@ async function writePending(db: D1Database): Promise<void> {
 		await insertReceipts(db, rows);
 	} catch (err) {
 		// The audit trail is best effort: the events themselves are already durable.
-		console.error(
-			JSON.stringify({ level: "error", message: "receipts not written", count: rows.length, error: String(err) }),
-		);
+		log("error", { message: "receipts not written", count: rows.length, error: String(err) });
 	}
 }

@@ -3,31 +3,35 @@
  * classify the event, and hand it to its entity's ledger. A 200 means the event is durable.
  */
 import { Hono } from "hono";
-import { classify, sha256Hex } from "../catalog/event";
+import { classify } from "../catalog/event";
+import { sha256Hex } from "../digests";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import type { Verdict } from "../ledger/records";
+import { ledgerOf } from "../ledger/ledger-of";
+import { log } from "../logger";
+import type { LogVariables } from "../logs";
+import type { Verdict } from "../model";
+import { settingsOf } from "../settings";
 import { checkAllowedIp } from "./allowed-ips";
 import { readBody, refuseDeclaredOversize } from "./body";
 import { keepReceipt, type Receipt } from "./receipts";
 import { signatureConfig } from "./signature/config";
 import { type Verified, verifySignature } from "./signature/verify";
 
-export const WEBHOOK_PATH = "/webhooks/qitech";
+import { WEBHOOK_PATH } from "./webhook-path";
 
 interface Trace {
 	receipt: Receipt;
 	verdict?: Verdict;
 }
 
-type IngressEnv = { Bindings: Env; Variables: { trace: Trace } };
+type IngressEnv = { Bindings: Env; Variables: { trace: Trace } & LogVariables };
 
 export const ingress = new Hono<IngressEnv>();
 
 ingress.use(WEBHOOK_PATH, async (c, next) => {
-	const started = Date.now();
 	const receipt: Receipt = {
-		received_at: new Date(started).toISOString(),
+		received_at: new Date().toISOString(),
 		outcome: "rejected",
 		body_size: Number(c.req.header("content-length") ?? 0),
 		client_ip: c.req.header("cf-connecting-ip") ?? null,
@@ -46,24 +50,18 @@ ingress.use(WEBHOOK_PATH, async (c, next) => {
 		receipt.reason = c.error instanceof ApiError ? c.error.code : "internal";
 	}
 	c.executionCtx.waitUntil(keepReceipt(c.env.HISTORY, receipt));
-	console.log(
-		JSON.stringify({
-			route: WEBHOOK_PATH,
-			request_id: c.req.header("cf-ray") ?? null,
-			status: c.res.status,
-			outcome: receipt.outcome,
-			reason: receipt.reason ?? null,
-			entity: receipt.entity ?? null,
-			event_id: receipt.event_id ?? null,
-			latency_ms: Date.now() - started,
-		}),
-	);
+	c.set("logged", {
+		outcome: receipt.outcome,
+		reason: receipt.reason ?? null,
+		entity: receipt.entity ?? null,
+		event_id: receipt.event_id ?? null,
+	});
 });
 
 ingress.post(WEBHOOK_PATH, async (c) => {
 	const { receipt } = c.get("trace");
 	refuseDeclaredOversize(c.req.raw);
-	checkAllowedIp(c.env.QITECH_ALLOWED_IPS, receipt.client_ip ?? null);
+	checkAllowedIp(settingsOf(c.env).QITECH_ALLOWED_IPS, receipt.client_ip ?? null);
 	const body = await readBody(c.req.raw);
 	receipt.body_size = body.byteLength;
 	receipt.body_sha256 = await sha256Hex(body);
@@ -83,7 +81,7 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 
 	let verdict: Verdict;
 	try {
-		const ledger = c.env.ENTITY_LEDGER.get(c.env.ENTITY_LEDGER.idFromName(event.entity));
+		const ledger = ledgerOf(c.env, event.entity);
 		verdict = await ledger.record({
 			...event,
 			signature_scheme: verified.scheme,
@@ -92,9 +90,7 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 			payload: text,
 		});
 	} catch (err) {
-		console.error(
-			JSON.stringify({ level: "error", message: "ledger unavailable", entity: event.entity, error: String(err) }),
-		);
+		log("error", { message: "ledger unavailable", entity: event.entity, error: String(err) });
 		throw new ApiError("unavailable", "the event could not be recorded; retry later", undefined, {
 			"Retry-After": "1",
 		});

@@ -4,11 +4,14 @@
  * then drains the outbox to the Queue from its alarm, retrying with backoff.
  */
 import { DurableObject } from "cloudflare:workers";
+import { backoff } from "../backoff";
 import type { AnyKind } from "../catalog/catalog";
+import { entityName } from "../catalog/event";
 import { judge, type Moment } from "../catalog/ordering";
 import type { Env } from "../env";
+import { log } from "../logger";
+import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "../model";
 import { notificationsOf } from "./outbox";
-import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "./records";
 import {
 	countFailedSend,
 	createTables,
@@ -129,17 +132,14 @@ export class EntityLedger extends DurableObject<Env> {
 			} catch (err) {
 				const attempts = Math.max(...entries.map((e) => e.unsent)) + 1;
 				countFailedSend(this.sql);
-				const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
-				console.warn(
-					JSON.stringify({
-						level: "warn",
-						message: "outbox send failed",
-						entity: `${entity.kind}:${entity.key}`,
-						attempts,
-						retry_in_ms: Math.round(delay),
-						error: String(err),
-					}),
-				);
+				const delay = backoff(attempts, 1000, MAX_BACKOFF_MS);
+				log("warn", {
+					message: "outbox send failed",
+					entity: entityName(entity.kind, entity.key),
+					attempts,
+					retry_in_ms: Math.round(delay),
+					error: String(err),
+				});
 				this.scheduleDrain(delay);
 				return;
 			}

@@ -1,5 +1,5 @@
 /** Turns outbox entries into Queue batches that respect the Queue's size limits. */
-import type { EntityState, EventNotification } from "./records";
+import type { EntityState, EventNotification } from "../model";
 import type { OutboxEntry } from "./tables";
 
 /** Queue limits: 128 KB a message, 256 KB and 100 messages a batch. We stay below with room. */

@@ -1,7 +1,7 @@
 /** The ledger's own SQLite tables inside its Durable Object. */
 import type { AnyKind } from "../catalog/catalog";
 import { compareMoments } from "../catalog/ordering";
-import type { EntityState, RecordedEvent } from "./records";
+import type { EntityState, RecordedEvent } from "../model";
 
 /**
  * Two tables: the entity's state (one row) and its events. An event waits in the outbox while

@@ -1,5 +1,6 @@
 /** One delivery attempt: POST the signed notification and classify the answer. */
-import type { RecordedEvent } from "../ledger/records";
+import { backoff } from "../backoff";
+import type { RecordedEvent } from "../model";
 import { signatureHeaders } from "./standard-webhooks";
 
 export const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -70,6 +71,5 @@ function retryAfter(value: string | null): number | null {
 /** Exponential backoff with full jitter, honouring the destination's Retry-After. */
 export function retryDelaySeconds(attempts: number, baseSeconds: number, retryAfterSeconds: number | null): number {
 	if (retryAfterSeconds !== null) return retryAfterSeconds;
-	const ceiling = Math.min(MAX_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+	return Math.round(backoff(attempts, baseSeconds, MAX_DELAY_SECONDS));
 }

@@ -6,8 +6,12 @@
  * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
  * reaches D1 whenever D1 recovers.
  */
+import { backoff } from "../backoff";
+import { entityName } from "../catalog/event";
 import type { Env } from "../env";
-import type { EventNotification, RecordedEvent } from "../ledger/records";
+import { ledgerOf } from "../ledger/ledger-of";
+import { log } from "../logger";
+import type { EventNotification } from "../model";
 import { writeHistory } from "../storage/history";
 import { fanOut } from "./fan-out";
 
@@ -24,7 +28,10 @@ export async function consumeDeadLetters(batch: MessageBatch<EventNotification>,
 	logFailure("dead-lettered", batch.messages, null);
 	await record(batch.messages, env, async (message) => {
 		try {
-			await ledgerOf(env, message.body.event).requeue(message.body.event.event_id, RETURN_DELAY_MS);
+			await ledgerOf(env, entityName(message.body.event.kind, message.body.event.key)).requeue(
+				message.body.event.event_id,
+				RETURN_DELAY_MS,
+			);
 			message.ack();
 		} catch (err) {
 			logFailure("could not return the event to its ledger", [message], err);
@@ -44,7 +51,7 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 			const { event, payload } = message.body;
 			if (payload !== null) return ready.push(message);
 			try {
-				const body = await ledgerOf(env, event).payloadOf(event.event_id);
+				const body = await ledgerOf(env, entityName(event.kind, event.key)).payloadOf(event.event_id);
 				if (body === null) throw new Error("the ledger has no such event");
 				payloads.set(event.event_id, body);
 				ready.push(message);
@@ -65,23 +72,16 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 	}
 }
 
-function ledgerOf(env: Env, event: RecordedEvent) {
-	return env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(`${event.kind}:${event.key}`));
-}
-
-export function backoffSeconds(attempts: number): number {
-	const base = Math.min(300, 2 ** Math.max(0, attempts - 1));
-	return Math.ceil(base * (0.5 + Math.random() / 2));
+/** Seconds before a failed message is tried again. */
+function backoffSeconds(attempts: number): number {
+	return Math.ceil(backoff(attempts, 1, 300));
 }
 
 function logFailure(message: string, messages: readonly Message<EventNotification>[], err: unknown) {
-	console.error(
-		JSON.stringify({
-			level: "error",
-			message,
-			event_ids: messages.map((m) => m.body.event.event_id),
-			attempts: messages.map((m) => m.attempts),
-			error: err === null ? undefined : String(err),
-		}),
-	);
+	log("error", {
+		message,
+		event_ids: messages.map((m) => m.body.event.event_id),
+		attempts: messages.map((m) => m.attempts),
+		error: err === null ? undefined : String(err),
+	});
 }

@@ -4,25 +4,13 @@
  * the Queue's max_retries.
  */
 import type { Env } from "../env";
-import type { RecordedEvent } from "../ledger/records";
+import { log } from "../logger";
+import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
 import { type Destination, findDestination } from "../storage/destinations";
+import { fromEventRow } from "../storage/event-rows";
 import { attempt, retryDelaySeconds } from "./attempt";
 import type { DeliveryJob } from "./fan-out";
-
-interface Settings {
-	retryBaseSeconds: number;
-	disableAfterMs: number;
-}
-
-function settingsOf(env: Env): Settings {
-	const number = (value: string | undefined, fallback: number) =>
-		value !== undefined && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback;
-	return {
-		retryBaseSeconds: number(env.DELIVERY_RETRY_BASE_SECONDS, 5),
-		disableAfterMs: number(env.DESTINATION_DISABLE_AFTER_SECONDS, 86_400) * 1000,
-	};
-}
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
 	const settings = settingsOf(env);
@@ -48,22 +36,17 @@ async function deliverOne(
 			await setOutcome(env.HISTORY, job, "paused");
 			return message.ack();
 		}
-		const event: RecordedEvent = {
-			...work.event,
-			kind: work.event.entity_kind,
-			key: work.event.entity_key,
-			anomaly: work.event.anomaly as RecordedEvent["anomaly"],
-		};
-		const result = await attempt(destination.url, destination.secret, event, work.event.payload);
+		const result = await attempt(destination.url, destination.secret, fromEventRow(work.event), work.event.payload);
 		const now = new Date();
 		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
 		const disable =
-			result.outcome !== "delivered" && now.getTime() - failingSince >= settings.disableAfterMs
+			result.outcome !== "delivered" &&
+			now.getTime() - failingSince >= settings.DESTINATION_DISABLE_AFTER_SECONDS * 1000
 				? `disabled automatically: every attempt failed since ${new Date(failingSince).toISOString()}`
 				: null;
 		const delay =
 			result.outcome === "retry"
-				? retryDelaySeconds(message.attempts, settings.retryBaseSeconds, result.retryAfterSeconds)
+				? retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, result.retryAfterSeconds)
 				: 0;
 		await recordAttempt(env.HISTORY, {
 			...job,
@@ -74,12 +57,12 @@ async function deliverOne(
 			at: now.toISOString(),
 			disable_reason: disable,
 		});
-		log(job, result.outcome, result.status, message.attempts);
+		logDelivery(job, result.outcome, result.status, message.attempts);
 		if (result.outcome === "retry") message.retry({ delaySeconds: delay });
 		else message.ack();
 	} catch (err) {
-		log(message.body, "error", null, message.attempts, String(err));
-		message.retry({ delaySeconds: retryDelaySeconds(message.attempts, settings.retryBaseSeconds, null) });
+		logDelivery(message.body, "error", null, message.attempts, String(err));
+		message.retry({ delaySeconds: retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, null) });
 	}
 }
 
@@ -87,11 +70,18 @@ async function deliverOne(
 export async function consumeDeadDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
 	for (const message of batch.messages) {
 		await setOutcome(env.HISTORY, message.body, "dead", "retries exhausted");
-		log(message.body, "dead", null, message.attempts);
+		logDelivery(message.body, "dead", null, message.attempts);
 		message.ack();
 	}
 }
 
-function log(job: DeliveryJob, outcome: string, status: number | null, attempts: number, error?: string) {
-	console.log(JSON.stringify({ route: "queue:deliveries", ...job, outcome, status, attempts, error }));
+function logDelivery(job: DeliveryJob, outcome: string, status: number | null, attempts: number, error?: string) {
+	log(outcome === "error" ? "error" : "info", {
+		route: "queue:deliveries",
+		...job,
+		outcome,
+		status,
+		attempts,
+		error,
+	});
 }

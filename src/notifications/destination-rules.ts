@@ -1,6 +1,6 @@
 /** Which events a destination wants, and which URLs a destination may have (no SSRF). */
 import { ApiError } from "../errors";
-import type { RecordedEvent } from "../ledger/records";
+import type { RecordedEvent } from "../model";
 
 export interface Subscription {
 	event_types: string[];

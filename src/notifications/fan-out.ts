@@ -1,6 +1,6 @@
 /** From recorded events to one delivery job per (event, destination that wants it). */
 import type { Env } from "../env";
-import type { EventNotification } from "../ledger/records";
+import type { EventNotification } from "../model";
 import { type DeliveryKey, recordOwedDeliveries } from "../storage/deliveries";
 import { listDestinations } from "../storage/destinations";
 import { wants } from "./destination-rules";

@@ -1,6 +1,6 @@
 /** The four Queues of wrangler.toml and the consumer of each. */
 import type { Env } from "../env";
-import type { EventNotification } from "../ledger/records";
+import type { EventNotification } from "../model";
 import { consumeDeadLetters, consumeEvents } from "./consumer";
 import { consumeDeadDeliveries, consumeDeliveries } from "./delivery-consumer";
 import type { DeliveryJob } from "./fan-out";

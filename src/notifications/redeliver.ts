@@ -1,6 +1,6 @@
 /** Delivering an event again, on an admin's request, with the same webhook-id. */
 import type { Env } from "../env";
-import type { RecordedEvent } from "../ledger/records";
+import type { RecordedEvent } from "../model";
 import { recordOwedDeliveries, reopenEventDeliveries } from "../storage/deliveries";
 import { listDestinations } from "../storage/destinations";
 import { wants } from "./destination-rules";

@@ -5,8 +5,8 @@
  */
 import { and, asc, eq, getTableColumns, gte, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { AnyKind } from "../catalog/catalog";
-import type { Anomaly } from "../catalog/ordering";
+import type { EntityState } from "../model";
+import { fromEntityRow } from "./event-rows";
 import { entities, entityLinks } from "./schema";
 
 export interface EntityFilters {
@@ -20,16 +20,6 @@ export interface EntityFilters {
 	updatedSince?: string;
 }
 
-export interface EntityView {
-	kind: AnyKind;
-	key: string;
-	status: string;
-	occurred_at: string;
-	updated_at: string;
-	related: Record<string, string>;
-	anomalies: { event_id: string; anomaly: Anomaly }[];
-}
-
 /** Lists through a related entity are ordered by (kind, key); all others by (updated_at, kind, key). */
 export type EntityOrder = "related" | "updated";
 export type EntityPosition = [kind: string, key: string] | [updatedAt: string, kind: string, key: string];
@@ -38,7 +28,10 @@ export function entityOrderOf(filters: EntityFilters): EntityOrder {
 	return filters.related === undefined ? "updated" : "related";
 }
 
-export function entityPositionOf(order: EntityOrder, e: EntityView): EntityPosition {
+export function entityPositionOf(
+	order: EntityOrder,
+	e: Pick<EntityState, "kind" | "key" | "updated_at">,
+): EntityPosition {
 	return order === "related" ? [e.kind, e.key] : [e.updated_at, e.kind, e.key];
 }
 
@@ -82,7 +75,7 @@ export async function listEntities(
 	limit: number,
 ) {
 	const rows = await entityListQuery(db, filters, after, limit);
-	return rows.map(entityView);
+	return rows.map(fromEntityRow);
 }
 
 function entityConditions(f: EntityFilters): SQL[] {
@@ -108,16 +101,4 @@ function afterUpdated(f: EntityFilters, [updatedAt, kind, key]: [string, string,
 function afterRelated(f: EntityFilters, [kind, key]: [string, string]): SQL {
 	if (f.kind !== undefined) return sql`${entityLinks.key} > ${key}`;
 	return sql`(${entityLinks.kind}, ${entityLinks.key}) > (${kind}, ${key})`;
-}
-
-function entityView(row: typeof entities.$inferSelect): EntityView {
-	return {
-		kind: row.kind as AnyKind,
-		key: row.key,
-		status: row.status,
-		occurred_at: row.occurred_at,
-		updated_at: row.updated_at,
-		related: JSON.parse(row.related) as EntityView["related"],
-		anomalies: JSON.parse(row.anomalies) as EntityView["anomalies"],
-	};
 }

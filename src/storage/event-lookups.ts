@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { EventRow } from "./event-rows";
 import { events } from "./schema";
 
 export interface EventFilters {
@@ -22,8 +23,6 @@ export type EventPosition = [receivedAt: string, eventId: string];
 
 const { payload: _payload, ...listed } = getTableColumns(events);
 
-export type EventRow = Omit<typeof events.$inferSelect, "payload">;
-
 export function eventListQuery(db: D1Database, filters: EventFilters, after: EventPosition | null, limit: number) {
 	const where = eventConditions(filters);
 	if (after) where.push(sql`(${events.received_at}, ${events.event_id}) > (${after[0]}, ${after[1]})`);
@@ -40,7 +39,7 @@ export function listEvents(
 	filters: EventFilters,
 	after: EventPosition | null,
 	limit: number,
-): Promise<EventRow[]> {
+): Promise<Omit<EventRow, "payload">[]> {
 	return eventListQuery(db, filters, after, limit);
 }
 

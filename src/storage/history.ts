@@ -1,43 +1,24 @@
 /** Writes recorded events and entity states to D1, idempotently: a redelivery changes nothing. */
 
 import { sql } from "drizzle-orm";
-import type { EventNotification } from "../ledger/records";
+import { entityName } from "../catalog/event";
+import type { EntityState, EventNotification } from "../model";
+import { toEntityRow, toEventRow } from "./event-rows";
 import { inOneBatch, insertRows } from "./rows";
 import { entities, entityLinks, events } from "./schema";
 
 /** `payloads` holds the body of every notification whose payload travelled by reference. */
 export async function writeHistory(db: D1Database, notifications: EventNotification[], payloads: Map<string, string>) {
 	if (notifications.length === 0) return;
-	const eventRows = notifications.map(({ event, payload }) => ({
-		event_id: event.event_id,
-		type: event.type,
-		entity_kind: event.kind,
-		entity_key: event.key,
-		status: event.status,
-		previous_status: event.previous_status,
-		occurred_at: event.occurred_at,
-		received_at: event.received_at,
-		result: event.result,
-		anomaly: event.anomaly,
-		signature_scheme: event.signature_scheme,
-		binding: event.binding,
-		payload: payload ?? payloads.get(event.event_id) ?? missing(event.event_id),
-	}));
-	const latest = new Map<string, EventNotification["entity"]>();
+	const eventRows = notifications.map(({ event, payload }) =>
+		toEventRow(event, payload ?? payloads.get(event.event_id) ?? missing(event.event_id)),
+	);
+	const latest = new Map<string, EntityState>();
 	for (const { entity } of notifications) {
-		const id = `${entity.kind}:${entity.key}`;
-		if ((latest.get(id)?.version ?? -1) < entity.version) latest.set(id, entity);
+		const name = entityName(entity.kind, entity.key);
+		if ((latest.get(name)?.version ?? -1) < entity.version) latest.set(name, entity);
 	}
-	const entityRows = [...latest.values()].map((e) => ({
-		kind: e.kind,
-		key: e.key,
-		status: e.status,
-		occurred_at: e.occurred_at,
-		updated_at: e.updated_at,
-		version: e.version,
-		related: JSON.stringify(e.related),
-		anomalies: JSON.stringify(e.anomalies),
-	}));
+	const entityRows = [...latest.values()].map(toEntityRow);
 	const linkRows = [...latest.values()].flatMap((e) =>
 		Object.entries(e.related).map(([link, key]) => ({ related: `${link}:${key}`, kind: e.kind, key: e.key })),
 	);

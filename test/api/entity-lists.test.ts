@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type EventSpec, eventBody } from "../support/fixtures";
+import { type EventSpec, eventBody } from "../../simulator/qitech/examples";
 import { deliverOk, historyRows } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk } from "./partner-client";
 

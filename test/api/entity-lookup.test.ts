@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import { unreachableLedgers } from "../support/faults";
-import { eventBody } from "../support/fixtures";
 import { deliverOk } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk, lookupWith } from "./partner-client";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventBody } from "../support/fixtures";
+import { eventBody } from "../../simulator/qitech/examples";
 import { deliverOk, historyRows } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk } from "./partner-client";
 

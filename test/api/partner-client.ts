@@ -1,7 +1,6 @@
 /** Calls the partner API of the worker under test, with the dev keys of .dev.vars.example. */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
-import worker from "../../src/index";
+import { exports } from "cloudflare:workers";
+import { type EnvChanges, fetchWith } from "../support/worker";
 
 export const BASE_URL = "https://receiver.test";
 /** Listed in plaintext in PARTNER_API_KEYS. */
@@ -29,19 +28,8 @@ export async function lookupOk<T = Record<string, unknown>>(path: string, option
 }
 
 /** Runs the worker with some settings changed: the same code and the same real bindings. */
-export async function lookupWith(
-	settings: Partial<Cloudflare.Env>,
-	path: string,
-	options: LookupOptions = {},
-): Promise<Response> {
-	const ctx = createExecutionContext();
-	const response = await worker.fetch(
-		new Request(`${BASE_URL}${path}`, requestInit(options)),
-		{ ...env, ...settings },
-		ctx,
-	);
-	await waitOnExecutionContext(ctx);
-	return response;
+export async function lookupWith(settings: EnvChanges, path: string, options: LookupOptions = {}): Promise<Response> {
+	return fetchWith(settings, new Request(`${BASE_URL}${path}`, requestInit(options)));
 }
 
 export interface ErrorBody {

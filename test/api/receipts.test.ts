@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/catalog/event";
-import { eventBody } from "../support/fixtures";
+import { eventBody } from "../../simulator/qitech/examples";
+import { sha256Hex } from "../../src/digests";
 import { deliver, deliverOk } from "../support/webhook";
 import { type ErrorBody, lookup, lookupOk } from "./partner-client";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { EXAMPLES } from "../../simulator/qitech/examples";
 import { classify, eventIdOf } from "../../src/catalog/event";
 import { pythonJsonDumps } from "../../src/ingress/signature/python-json";
-import { EXAMPLES } from "../support/fixtures";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 async function sha256(text: string) {

@@ -1,20 +1,15 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { eventBody } from "../../simulator/qitech/examples";
 import { FLUSH_DELAY_MS, FLUSH_MAX_ROWS, keepReceipt, REJECTIONS_PER_MINUTE } from "../../src/ingress/receipts";
-import { eventBody } from "../support/fixtures";
 import { signedHeaders, WEBHOOK_URL } from "../support/webhook";
+import { fetchWith } from "../support/worker";
 
-async function call(body: string, headers: Record<string, string>, ip: string) {
-	const ctx = createExecutionContext();
-	const response = await worker.fetch(
+function call(body: string, headers: Record<string, string>, ip: string) {
+	return fetchWith(
+		{},
 		new Request(WEBHOOK_URL, { method: "POST", body, headers: { ...headers, "cf-connecting-ip": ip } }),
-		env,
-		ctx,
 	);
-	await waitOnExecutionContext(ctx);
-	return response;
 }
 
 type Receipt = {

@@ -1,9 +1,10 @@
-import { createExecutionContext, listDurableObjectIds } from "cloudflare:test";
+import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { eventBody } from "../support/fixtures";
+import { eventBody } from "../../simulator/qitech/examples";
 import { deliver, ledgerOf, post, signedHeaders, WEBHOOK_URL } from "../support/webhook";
+import { fetchWith } from "../support/worker";
 
 const freshBody = () =>
 	eventBody({ type: "trade_receivables.asset_status_change", key: crypto.randomUUID(), status: "pre_approved" });
@@ -183,15 +184,13 @@ describe("limits at the edge", () => {
 	});
 
 	it("answers 403 forbidden_ip to a caller outside QITECH_ALLOWED_IPS, and admits one inside", async () => {
-		const { default: worker } = await import("../../src/index");
-		const pinned = { ...env, QITECH_ALLOWED_IPS: "54.205.166.229, 52.72.221.0/24" };
+		const pinned = { QITECH_ALLOWED_IPS: "54.205.166.229, 52.72.221.0/24" };
 		const body = freshBody();
 		const headers = { ...(await signedHeaders(body, { scheme: "hmac" })), "content-type": "application/json" };
 		const call = (ip: string) =>
-			worker.fetch(
-				new Request(WEBHOOK_URL, { method: "POST", body, headers: { ...headers, "cf-connecting-ip": ip } }),
+			fetchWith(
 				pinned,
-				createExecutionContext(),
+				new Request(WEBHOOK_URL, { method: "POST", body, headers: { ...headers, "cf-connecting-ip": ip } }),
 			);
 		await expectRejected(await call("203.0.113.9"), 403, "forbidden_ip", body);
 		expect((await call("52.72.221.4")).status).toBe(200);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { eventBody } from "../support/fixtures";
+import { eventBody } from "../../simulator/qitech/examples";
 import { deliver, deliverOk, historyRows, post, signedHeaders } from "../support/webhook";
 
 const assetEvent = () => eventBody({ type: "trade_receivables.asset_status_change", status: "pre_approved" });

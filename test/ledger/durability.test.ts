@@ -1,11 +1,12 @@
-import { createExecutionContext, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
-import type { EventNotification } from "../../src/ledger/records";
+import type { EventNotification } from "../../src/model";
 import { FlakyQueue, unreachableLedgers } from "../support/faults";
-import { eventBody } from "../support/fixtures";
 import { deliver, deliverOk, entityRow, historyRows, ledgerOf, signedHeaders, WEBHOOK_URL } from "../support/webhook";
+import { fetchWith } from "../support/worker";
 
 /** Wraps the ledger's real Queue producer; returns the wrapper to read what went through. */
 async function flakyOutbox(entity: string, failures: number) {
@@ -129,12 +130,14 @@ describe("durable before we answer", () => {
 		const slow = new Promise<void>((resolve) => {
 			release = resolve;
 		});
-		await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
-			ledger.notifications = new FlakyQueue<EventNotification>(ledger.notifications, 0, slow);
+		const queue = await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			const flaky = new FlakyQueue<EventNotification>(ledger.notifications, 0, slow);
+			ledger.notifications = flaky;
+			return flaky;
 		});
 		const type = "settlement.payment_batch_status_change";
 		const paid = await deliverOk(eventBody({ type, key, status: "paid", at: "2024-04-23T15:08:30Z" }));
-		await new Promise((r) => setTimeout(r, 100)); // the alarm is now waiting on the slow Queue
+		await queue.holding; // the alarm is now waiting on the slow Queue
 		const completed = await deliverOk(eventBody({ type, key, status: "completed", at: "2024-04-23T15:08:31Z" }));
 		release();
 		await historyRows([paid.event_id, completed.event_id]);
@@ -167,14 +170,12 @@ describe("durable before we answer", () => {
 	});
 
 	it("answers 503 unavailable, never 2xx, when the entity's ledger cannot record the event", async () => {
-		const { default: worker } = await import("../../src/index");
 		const body = eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
 		const headers = { ...(await signedHeaders(body)), "content-type": "application/json" };
 		const brokenLedgers = unreachableLedgers(env.ENTITY_LEDGER);
-		const response = await worker.fetch(
+		const response = await fetchWith(
+			{ ENTITY_LEDGER: brokenLedgers },
 			new Request(WEBHOOK_URL, { method: "POST", body, headers }),
-			{ ...env, ENTITY_LEDGER: brokenLedgers },
-			createExecutionContext(),
 		);
 		expect(response.status).toBe(503);
 		expect(response.headers.get("retry-after")).toBe("1");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import { ENTITY_KINDS, EVENT_TYPES, type EventType, FLOWS } from "../../src/catalog/catalog";
-import { eventBody } from "../support/fixtures";
 import { deliverOk, entityRow, historyRows, ledgerOf } from "../support/webhook";
 
 const SAME_SECOND = "2024-04-23T15:08:30Z";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import { findDestination } from "../../src/storage/destinations";
-import { eventBody } from "../support/fixtures";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
 
@@ -164,12 +164,18 @@ describe("forwarding each new event to partner destinations", () => {
 		expect(JSON.parse(staleBody?.body ?? "{}")).toMatchObject({ applied: false, status: "paid" });
 	});
 
-	it("keeps answering QI Tech 200 while every destination is failing", async () => {
+	it("answers QI Tech 200 without waiting for forwarding, while the destination fails every attempt", async () => {
 		const partner = new PartnerEndpoint();
 		await partner.behave({ down: true, status: 503 });
-		await destinationFor(partner);
+		const destination = await destinationFor(partner);
 		const answers = await Promise.all(Array.from({ length: 20 }, () => deliverOk(batchEvent())));
 		expect(answers.every((a) => a.result === "accepted")).toBe(true);
+		// Forwarding did run, and failed, after the answers: each delivery is retrying on its own.
+		for (const { event_id } of answers) {
+			await expect
+				.poll(async () => (await deliveryRow(event_id, destination.id))?.last_status_code, { timeout: 10_000 })
+				.toBe(503);
+		}
 	});
 
 	it("disables a destination that has failed every attempt for the configured period, and says why", async () => {

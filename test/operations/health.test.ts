@@ -1,8 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { d1WithFailingQueries, queueNotAnswering } from "../support/faults";
+import { type EnvChanges, fetchWith } from "../support/worker";
 
 /** A D1 binding that fails the test's expectations the moment anything uses it. */
 const untouchableD1 = new Proxy({} as D1Database, {
@@ -11,16 +10,7 @@ const untouchableD1 = new Proxy({} as D1Database, {
 	},
 });
 
-async function call(path: string, bindings: Partial<typeof env>) {
-	const ctx = createExecutionContext();
-	const response = await worker.fetch(
-		new Request(`https://receiver.test${path}`),
-		{ ...env, ...bindings } as typeof env,
-		ctx,
-	);
-	await waitOnExecutionContext(ctx);
-	return response;
-}
+const call = (path: string, changes: EnvChanges) => fetchWith(changes, new Request(`https://receiver.test${path}`));
 
 describe("health and readiness", () => {
 	it("answers /healthz without touching D1", async () => {
@@ -34,7 +24,7 @@ describe("health and readiness", () => {
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({
 			ok: true,
-			checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok" },
+			checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok", settings: "ok" },
 		});
 	});
 
@@ -51,7 +41,12 @@ describe("health and readiness", () => {
 		const response = await call("/readyz", { EVENTS_QUEUE: undefined });
 		expect(response.status).toBe(503);
 		const body = await response.json<{ error: { details: Record<string, string> } }>();
-		expect(body.error.details).toEqual({ d1: "ok", events_queue: "not bound", deliveries_queue: "ok" });
+		expect(body.error.details).toEqual({
+			d1: "ok",
+			events_queue: "not bound",
+			deliveries_queue: "ok",
+			settings: "ok",
+		});
 	});
 
 	it("is not ready, naming the queue, while the queue service does not answer", async () => {
@@ -60,5 +55,17 @@ describe("health and readiness", () => {
 		const body = await response.json<{ error: { details: Record<string, string> } }>();
 		expect(body.error.details.events_queue).toMatch(/^unavailable: .*queue service down/);
 		expect(body.error.details.d1).toBe("ok");
+	});
+
+	it("is not ready, naming each setting that does not parse, and keeps serving with its default", async () => {
+		const changes = { SIGNATURE_MAX_AGE_SECONDS: "five minutes", REQUIRE_BODY_BINDING: "yes" };
+		const response = await call("/readyz", changes);
+		expect(response.status).toBe(503);
+		const body = await response.json<{ error: { details: Record<string, string> } }>();
+		expect(body.error.details.settings).toMatch(
+			/^invalid: SIGNATURE_MAX_AGE_SECONDS \(.+\); REQUIRE_BODY_BINDING \(.+\)$/,
+		);
+		expect(body.error.details.d1).toBe("ok");
+		expect((await call("/healthz", changes)).status).toBe(200);
 	});
 });

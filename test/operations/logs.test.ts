@@ -1,15 +1,17 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import { logBatch } from "../../src/logs";
-import { eventBody } from "../support/fixtures";
 import { deliverOk, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
 let lines: string[] = [];
 
 beforeEach(() => {
 	lines = [];
-	vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+	for (const method of ["log", "warn", "error"] as const) {
+		vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+	}
 });
 afterEach(() => vi.restoreAllMocks());
 

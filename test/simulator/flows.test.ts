@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan, FLOW_NAMES, type Plan, type PlanOptions } from "../../simulator/plan";
 import { runPlan, type Send } from "../../simulator/run";
 import { mismatches, summarise } from "../../simulator/summary";
-import type { Scheme } from "../support/qitech-signer";
+import type { SignatureScheme as Scheme } from "../../src/model";
 import { ledgerOf, signer, WEBHOOK_URL } from "../support/webhook";
 
 const toWorker: Send = (body, headers) => exports.default.fetch(WEBHOOK_URL, { method: "POST", body, headers });

@@ -7,11 +7,11 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
 import worker from "../../src/index";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
-import type { EventNotification } from "../../src/ledger/records";
+import type { EventNotification } from "../../src/model";
 import { d1WithFailingBatches, FlakyQueue } from "../support/faults";
-import { eventBody } from "../support/fixtures";
 import { deliverOk, entityRow, historyRows, ledgerOf } from "../support/webhook";
 
 /** Real notifications, as the ledger sends them, captured on their way to the Queue. */

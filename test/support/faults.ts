@@ -5,13 +5,21 @@ export class FlakyQueue<Body> implements Queue<Body> {
 	sent: Body[] = [];
 	calls = 0;
 
+	/** Resolves when a call starts waiting on `hold`. */
+	readonly holding: Promise<void>;
+	private startHolding = () => {};
+
 	constructor(
 		private readonly real: Queue<Body>,
 		/** How many sendBatch/send calls fail before the queue "recovers". */
 		private failuresLeft = 0,
 		/** When given, the first call waits for it: a slow Queue. */
 		private hold: Promise<void> | null = null,
-	) {}
+	) {
+		this.holding = new Promise((resolve) => {
+			this.startHolding = resolve;
+		});
+	}
 
 	metrics() {
 		return this.real.metrics();
@@ -28,7 +36,10 @@ export class FlakyQueue<Body> implements Queue<Body> {
 		this.fail();
 		const hold = this.hold;
 		this.hold = null;
-		if (hold) await hold;
+		if (hold) {
+			this.startHolding();
+			await hold;
+		}
 		const list = [...messages];
 		const result = await this.real.sendBatch(list, options);
 		this.sent.push(...list.map((m) => m.body));

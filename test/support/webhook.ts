@@ -1,18 +1,17 @@
 /** Sends signed webhooks to the worker under test and reads back what it stored. */
 import { env, exports } from "cloudflare:workers";
-import { type ClaimShape, QitechSigner, type Scheme, type SignOptions } from "./qitech-signer";
+import {
+	type ClaimShape,
+	QitechSigner,
+	type SignOptions,
+	signingKeysOf,
+	webCrypto,
+} from "../../simulator/qitech/signer";
+import { ledgerOf as ledgerOfEnv } from "../../src/ledger/ledger-of";
 
 export const WEBHOOK_URL = "https://receiver.test/webhooks/qitech";
 
-export const signer = new QitechSigner(
-	{
-		hmacKey: env.QITECH_HMAC_KEYS?.split(",")[0] ?? "",
-		es512PrivateKey: env.DEV_QITECH_ES512_PRIVATE_KEY,
-		apiClientKey: env.QITECH_API_CLIENT_KEY,
-	},
-	async (bytes) =>
-		[...new Uint8Array(await crypto.subtle.digest("MD5", bytes))].map((b) => b.toString(16).padStart(2, "0")).join(""),
-);
+export const signer = new QitechSigner(signingKeysOf(env), webCrypto);
 
 export interface DeliverOptions extends Partial<SignOptions> {
 	headers?: Record<string, string>;
@@ -20,7 +19,7 @@ export interface DeliverOptions extends Partial<SignOptions> {
 }
 
 export async function signedHeaders(body: string, options: DeliverOptions = {}): Promise<Record<string, string>> {
-	return signer.headers(body, { scheme: "hs256" as Scheme, url: WEBHOOK_URL, ...options });
+	return signer.headers(body, { scheme: "hs256", url: WEBHOOK_URL, ...options });
 }
 
 /** POSTs a body signed under `scheme` (HS256 unless told) and returns the response. */
@@ -55,7 +54,7 @@ export async function deliverOk(body: string, options: DeliverOptions = {}): Pro
 }
 
 export function ledgerOf(entity: string) {
-	return env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(entity));
+	return ledgerOfEnv(env, entity);
 }
 
 /** Waits until the queue consumer has written every one of these events to D1. */

@@ -4,8 +4,9 @@
  */
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { envelopeSchema } from "../../catalog/event";
-import { WEBHOOK_PATH } from "../../ingress/route";
-import type { Verdict } from "../../ledger/records";
+import { MAX_BODY_BYTES } from "../../ingress/body";
+import { WEBHOOK_PATH } from "../../ingress/webhook-path";
+import type { Verdict } from "../../model";
 import { errorResponse } from "../schemas";
 
 const verdictSchema = z
@@ -45,7 +46,7 @@ export function registerIngressPath(registry: OpenAPIHono["openAPIRegistry"]): v
 			400: errorResponse("Not JSON (`invalid_json`) or not a QI Tech envelope (`invalid_payload`)"),
 			401: errorResponse("No signature (`missing_signature`) or a wrong one (`invalid_signature`)"),
 			403: errorResponse("Caller outside QITECH_ALLOWED_IPS (`forbidden_ip`)"),
-			413: errorResponse("Body over 256 KiB (`payload_too_large`)"),
+			413: errorResponse(`Body over ${MAX_BODY_BYTES / 1024} KiB (\`payload_too_large\`)`),
 			503: errorResponse("Not recorded (`unavailable`): QI Tech retries", true),
 		},
 	});

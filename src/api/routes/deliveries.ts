@@ -5,6 +5,7 @@ import { redeliver } from "../../notifications/redeliver";
 import { deliveriesOfEvent } from "../../storage/deliveries";
 import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { eventById } from "../../storage/event-lookups";
+import { fromEventRow } from "../../storage/event-rows";
 import type { ApiEnv } from "../context";
 import { requireAdmin } from "../roles";
 import { errorResponses } from "../schemas";
@@ -80,7 +81,7 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
 	api.openapi(redeliverRoute, async (c) => {
 		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id);
-		const enqueued = await redeliver(c.env, { ...event, kind: event.entity_kind });
+		const enqueued = await redeliver(c.env, fromEventRow(event));
 		return c.json({ enqueued }, 202);
 	});
 }

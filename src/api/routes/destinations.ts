@@ -7,6 +7,7 @@ import { ApiError } from "../../errors";
 import { checkDestinationUrl } from "../../notifications/destination-rules";
 import { enqueueDeliveries } from "../../notifications/fan-out";
 import { isSecret, newSecret } from "../../notifications/standard-webhooks";
+import { settingsOf } from "../../settings";
 import { reopenDeliveries } from "../../storage/deliveries";
 import {
 	type Destination,
@@ -170,7 +171,7 @@ async function found(db: D1Database, id: string): Promise<Destination> {
 }
 
 export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
-	const allowLocal = (env: ApiEnv["Bindings"]) => env.ALLOW_INSECURE_DESTINATIONS?.trim().toLowerCase() === "true";
+	const allowLocal = (env: ApiEnv["Bindings"]) => settingsOf(env).ALLOW_INSECURE_DESTINATIONS;
 
 	api.openapi(routes.create, async (c) => {
 		const body = c.req.valid("json");

@@ -4,8 +4,11 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { FLOWS, isEntityKind } from "../../catalog/catalog";
+import { entityName } from "../../catalog/event";
 import { ApiError } from "../../errors";
-import type { RecordedEvent } from "../../ledger/records";
+import { ledgerOf } from "../../ledger/ledger-of";
+import { log } from "../../logger";
+import type { EntityState, RecordedEvent } from "../../model";
 import {
 	type EntityFilters,
 	type EntityPosition,
@@ -83,10 +86,9 @@ const listEntitiesRoute = createRoute({
 export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(getEntity, async (c) => {
 		const { kind, key } = c.req.valid("param");
-		const snapshot = await snapshotOf(c.env, `${kind}:${key}`);
+		const snapshot = await snapshotOf(c.env, entityName(kind, key));
 		if (!snapshot) throw new ApiError("not_found", `no ${kind} with key ${key}`);
-		const { version: _version, ...entity } = snapshot.entity;
-		return c.json({ entity: { ...entity, kind }, history: snapshot.history.map(historyEntry) }, 200);
+		return c.json({ entity: entityView(snapshot.entity), history: snapshot.history.map(historyEntry) }, 200);
 	});
 
 	api.openapi(listEntitiesRoute, async (c) => {
@@ -98,7 +100,7 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 			: null;
 		const rows = await listEntities(c.env.HISTORY, filters, after, query.limit + 1);
 		return c.json(
-			paginate(rows, query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)),
+			paginate(rows.map(entityView), query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)),
 			200,
 		);
 	});
@@ -106,13 +108,16 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 async function snapshotOf(env: ApiEnv["Bindings"], entity: string) {
 	try {
-		return await env.ENTITY_LEDGER.get(env.ENTITY_LEDGER.idFromName(entity)).snapshot();
+		return await ledgerOf(env, entity).snapshot();
 	} catch (err) {
-		console.error(
-			JSON.stringify({ level: "error", message: "ledger unavailable for lookup", entity, error: String(err) }),
-		);
+		log("error", { message: "ledger unavailable for lookup", entity, error: String(err) });
 		throw new ApiError("unavailable", "the entity could not be read; retry later", undefined, { "Retry-After": "1" });
 	}
+}
+
+/** The version is the ledger's and D1's concern, not the partner's. */
+function entityView({ version: _version, ...entity }: EntityState) {
+	return entity;
 }
 
 function historyEntry(e: RecordedEvent) {

@@ -1,9 +1,8 @@
 /** GET /v1/events and GET /v1/events/{event_id}: the recorded events, from the D1 history. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AnyKind } from "../../catalog/catalog";
-import type { Anomaly } from "../../catalog/ordering";
 import { ApiError } from "../../errors";
-import { type EventPosition, type EventRow, eventById, listEvents } from "../../storage/event-lookups";
+import { type EventPosition, eventById, listEvents } from "../../storage/event-lookups";
+import { fromEventRow } from "../../storage/event-rows";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, eventSchema, eventWithPayloadSchema, kindSchema } from "../schemas";
@@ -72,7 +71,7 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 			limit + 1,
 		);
 		return c.json(
-			paginate(rows.map(eventView), limit, ORDER, (e) => [e.received_at, e.event_id]),
+			paginate(rows.map(fromEventRow), limit, ORDER, (e) => [e.received_at, e.event_id]),
 			200,
 		);
 	});
@@ -81,11 +80,6 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const { event_id } = c.req.valid("param");
 		const row = await eventById(c.env.HISTORY, event_id);
 		if (!row) throw new ApiError("not_found", `no recorded event ${event_id}`);
-		return c.json({ ...eventView(row), payload: row.payload }, 200);
+		return c.json({ ...fromEventRow(row), payload: row.payload }, 200);
 	});
-}
-
-function eventView(row: EventRow) {
-	const { entity_kind, entity_key, anomaly, ...rest } = row;
-	return { ...rest, kind: entity_kind as AnyKind, key: entity_key, anomaly: anomaly as Anomaly | null };
 }

@@ -3,7 +3,7 @@
  * A token proves QI Tech signed its claims; only these checks tie the claims to this body.
  */
 import type { JWTPayload } from "jose";
-import { hex } from "../../catalog/event";
+import { md5Hex } from "../../digests";
 import { ApiError } from "../../errors";
 import { pythonJsonDumps } from "./python-json";
 
@@ -86,15 +86,10 @@ async function md5Matches(claimed: string, request: SignedRequest): Promise<bool
 	const want = claimed.toLowerCase();
 	if ((await md5Hex(request.body)) === want) return true;
 	try {
-		return (await md5Hex(new TextEncoder().encode(pythonJsonDumps(request.text)))) === want;
+		return (await md5Hex(pythonJsonDumps(request.text))) === want;
 	} catch {
 		return false;
 	}
-}
-
-async function md5Hex(bytes: Uint8Array): Promise<string> {
-	// MD5 is a Cloudflare extension of WebCrypto.
-	return hex(new Uint8Array(await crypto.subtle.digest("MD5", bytes)));
 }
 
 function claimsEqualBody(claims: JWTPayload, text: string): boolean {

@@ -1,13 +1,6 @@
-/** Verification settings read from vars/secrets, with the keys imported once per isolate. */
+/** Verification settings with the keys imported once per configuration. */
 import { importSPKI } from "jose";
-
-export interface SignatureEnv {
-	QITECH_HMAC_KEYS?: string;
-	QITECH_ES512_PUBLIC_KEY?: string;
-	QITECH_API_CLIENT_KEY?: string;
-	SIGNATURE_MAX_AGE_SECONDS?: string;
-	REQUIRE_BODY_BINDING?: string;
-}
+import { type Settings, type SettingsEnv, settingsOf } from "../../settings";
 
 export interface SignatureConfig {
 	hmacKeys: CryptoKey[];
@@ -17,36 +10,28 @@ export interface SignatureConfig {
 	requireBodyBinding: boolean;
 }
 
-let cached: { source: string; config: Promise<SignatureConfig> } | null = null;
+const loaded = new WeakMap<Settings, Promise<SignatureConfig>>();
 
-export function signatureConfig(env: SignatureEnv): Promise<SignatureConfig> {
-	const source = JSON.stringify([
-		env.QITECH_HMAC_KEYS,
-		env.QITECH_ES512_PUBLIC_KEY,
-		env.QITECH_API_CLIENT_KEY,
-		env.SIGNATURE_MAX_AGE_SECONDS,
-		env.REQUIRE_BODY_BINDING,
-	]);
-	if (cached?.source !== source) {
-		const config = load(env);
-		// A bad key must not poison the cache: the next request tries again.
-		config.catch(() => {
-			if (cached?.config === config) cached = null;
-		});
-		cached = { source, config };
+export function signatureConfig(env: SettingsEnv): Promise<SignatureConfig> {
+	const settings = settingsOf(env);
+	let config = loaded.get(settings);
+	if (!config) {
+		config = load(settings);
+		// A key that fails to import must not poison the cache: the next request tries again.
+		config.catch(() => loaded.delete(settings));
+		loaded.set(settings, config);
 	}
-	return cached.config;
+	return config;
 }
 
-async function load(env: SignatureEnv): Promise<SignatureConfig> {
-	const secrets = listOf(env.QITECH_HMAC_KEYS);
-	const pem = env.QITECH_ES512_PUBLIC_KEY?.replaceAll("\\n", "\n").trim();
+async function load(settings: Settings): Promise<SignatureConfig> {
+	const pem = settings.QITECH_ES512_PUBLIC_KEY;
 	return {
-		hmacKeys: await Promise.all(secrets.map(importHmacKey)),
+		hmacKeys: await Promise.all(settings.QITECH_HMAC_KEYS.map(importHmacKey)),
 		es512Key: pem ? await importSPKI(pem, "ES512") : null,
-		apiClientKey: env.QITECH_API_CLIENT_KEY?.trim() || null,
-		maxAgeSeconds: positiveNumber(env.SIGNATURE_MAX_AGE_SECONDS, 300),
-		requireBodyBinding: env.REQUIRE_BODY_BINDING?.trim().toLowerCase() === "true",
+		apiClientKey: settings.QITECH_API_CLIENT_KEY,
+		maxAgeSeconds: settings.SIGNATURE_MAX_AGE_SECONDS,
+		requireBodyBinding: settings.REQUIRE_BODY_BINDING,
 	};
 }
 
@@ -55,16 +40,4 @@ export function importHmacKey(secret: string): Promise<CryptoKey> {
 		"sign",
 		"verify",
 	]);
-}
-
-export function listOf(value: string | undefined): string[] {
-	return (value ?? "")
-		.split(",")
-		.map((s) => s.trim())
-		.filter((s) => s !== "");
-}
-
-function positiveNumber(value: string | undefined, fallback: number): number {
-	const n = Number(value);
-	return value !== undefined && value.trim() !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
 }

@@ -3,11 +3,11 @@
  * The header picks the scheme and pins the algorithm; the token's own `alg` never does.
  */
 import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
+import { fromHex, sameSecret } from "../../digests";
 import { ApiError } from "../../errors";
+import type { SignatureScheme } from "../../model";
 import { BODY_BINDINGS, checkBindings, type SignedRequest } from "./bindings";
 import type { SignatureConfig } from "./config";
-
-export type SignatureScheme = "hs256" | "hmac" | "es512";
 
 export interface Verified {
 	scheme: SignatureScheme;
@@ -116,9 +116,7 @@ async function verifyBodyHmac(value: string, body: Uint8Array, config: Signature
 }
 
 function decodeDigest(value: string): Uint8Array<ArrayBuffer> | null {
-	if (/^[0-9a-fA-F]{64}$/.test(value)) {
-		return Uint8Array.from(value.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
-	}
+	if (/^[0-9a-fA-F]{64}$/.test(value)) return fromHex(value);
 	if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return null;
 	try {
 		const bytes = Uint8Array.from(atob(value.replaceAll("-", "+").replaceAll("_", "/").padEnd(44, "=")), (c) =>
@@ -128,18 +126,4 @@ function decodeDigest(value: string): Uint8Array<ArrayBuffer> | null {
 	} catch {
 		return null;
 	}
-}
-
-/** Constant-time equality of two secrets of any length (compares their digests). */
-export async function sameSecret(a: string, b: string): Promise<boolean> {
-	const encoder = new TextEncoder();
-	const [x, y] = await Promise.all([
-		crypto.subtle.digest("SHA-256", encoder.encode(a)),
-		crypto.subtle.digest("SHA-256", encoder.encode(b)),
-	]);
-	const xa = new Uint8Array(x);
-	const ya = new Uint8Array(y);
-	let diff = 0;
-	for (let i = 0; i < xa.length; i++) diff |= xa[i] ^ ya[i];
-	return diff === 0;
 }

@@ -1,9 +1,10 @@
 /**
- * QI Tech's own example payloads (test/fixtures/qitech-examples.json, copied verbatim from
- * its five webhook pages) and events built from them with fresh keys, statuses and times.
+ * QI Tech's own example payloads (examples.json, copied verbatim from its five webhook pages) and
+ * webhook bodies built from them with fresh keys, statuses and times; the flows' documented
+ * paths read from the catalog. Used by the tests, the simulator and the bench alike.
  */
-import { ENVELOPES, EVENT_TYPES, type EventType } from "../../src/catalog/catalog";
-import examples from "../fixtures/qitech-examples.json";
+import { ENVELOPES, type EntityKind, EVENT_TYPES, type EventType, FLOWS } from "../../src/catalog/catalog";
+import examples from "./examples.json";
 
 export interface Example {
 	page: string;
@@ -44,4 +45,21 @@ export function eventBody(spec: EventSpec): string {
 	if (spec.at) body[fields.time] = spec.at;
 	body[fields.data] = data;
 	return JSON.stringify(body);
+}
+
+/** The kind's event type that QI Tech's examples show with this status (asset creation vs change). */
+export function typeOf(kind: EntityKind, status: string): EventType {
+	const types = (Object.keys(EVENT_TYPES) as EventType[]).filter((t) => EVENT_TYPES[t].kind === kind);
+	return types.find((t) => EXAMPLES.some((e) => e.type === t && e.status === status)) ?? types[0];
+}
+
+/** The first documented path; a flow without paths (approval) is its first status alone. */
+export function mainPath(kind: EntityKind): readonly string[] {
+	return FLOWS[kind].paths[0] ?? FLOWS[kind].order.slice(0, 1);
+}
+
+/** For each final status, the first documented path that reaches it. */
+export function pathsToEachFinal(kind: EntityKind): (readonly string[])[] {
+	const paths = FLOWS[kind].final.map((final) => FLOWS[kind].paths.find((p) => p.at(-1) === final));
+	return paths.filter((p) => p !== undefined);
 }

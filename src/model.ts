@@ -1,7 +1,13 @@
-/** What the ledger keeps and hands on: one event as recorded, one entity's state. */
-import type { QitechEvent } from "../catalog/event";
-import type { Anomaly } from "../catalog/ordering";
-import type { SignatureScheme } from "../ingress/signature/verify";
+/**
+ * The event model, written once: what ingress hands an entity's ledger, what the ledger records
+ * and answers, what travels on the events Queue. Ingress, ledger, storage, notifications and the
+ * API all speak these types; `storage/event-rows.ts` maps them to D1 rows and back.
+ */
+import type { AnyKind } from "./catalog/catalog";
+import type { QitechEvent } from "./catalog/event";
+import type { Anomaly } from "./catalog/ordering";
+
+export type SignatureScheme = "hs256" | "hmac" | "es512";
 
 /** An authentic, classified event on its way into its entity's ledger. */
 export interface IncomingEvent extends QitechEvent {
@@ -12,7 +18,10 @@ export interface IncomingEvent extends QitechEvent {
 	payload: string;
 }
 
+/** What the ledger did with an event it was given. */
 export type Result = "accepted" | "duplicate" | "stale";
+/** What the history keeps of an event: duplicates are not kept. */
+export type RecordedResult = Exclude<Result, "duplicate">;
 
 export interface Verdict {
 	result: Result;
@@ -25,24 +34,25 @@ export interface Verdict {
 export interface RecordedEvent {
 	event_id: string;
 	type: string;
-	kind: string;
+	kind: AnyKind;
 	key: string;
 	status: string;
 	previous_status: string | null;
 	occurred_at: string;
 	received_at: string;
-	result: "accepted" | "stale";
+	result: RecordedResult;
 	anomaly: Anomaly | null;
 	signature_scheme: string;
 	binding: string;
 }
 
 export interface EntityState {
-	kind: string;
+	kind: AnyKind;
 	key: string;
 	status: string;
 	occurred_at: string;
 	updated_at: string;
+	/** Bumped by the entity's ledger on every applied event: the newest write wins in D1. */
 	version: number;
 	related: Record<string, string>;
 	anomalies: { event_id: string; anomaly: Anomaly }[];

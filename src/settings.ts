@@ -1,0 +1,94 @@
+/**
+ * The receiver's settings, read from the environment once per configuration: one table of every
+ * variable with its parser and default. A variable that does not parse is reported by name
+ * (`problems`, shown by /readyz) and its default, or the closed choice, is used instead.
+ */
+import { z } from "zod";
+
+/** A comma-separated list; blanks dropped. */
+const list = z.string().transform((text) =>
+	text
+		.split(",")
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== ""),
+);
+const flag = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.pipe(z.enum(["true", "false"], { error: 'expected "true" or "false"' }))
+	.transform((value) => value === "true");
+const seconds = z.coerce.number({ error: "expected a number of seconds" }).finite().nonnegative();
+const positiveSeconds = seconds.positive();
+/** A PEM block; `\n` written literally (as secrets often are) is a newline. */
+const pem = z
+	.string()
+	.transform((text) => text.replaceAll("\\n", "\n").replaceAll("\r", "").trim())
+	.refine((text) => /^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----$/.test(text), {
+		error: "expected a PEM public key (-----BEGIN PUBLIC KEY----- …)",
+	});
+const text = z.string().trim();
+
+interface Setting<T> {
+	schema: z.ZodType<T>;
+	fallback: T;
+}
+const setting = <T>(schema: z.ZodType<T>, fallback: T): Setting<T> => ({ schema, fallback });
+
+/** Every variable the receiver reads, its parser and its default. */
+const TABLE = {
+	QITECH_HMAC_KEYS: setting(list, []),
+	QITECH_ES512_PUBLIC_KEY: setting<string | null>(pem, null),
+	QITECH_API_CLIENT_KEY: setting<string | null>(text, null),
+	SIGNATURE_MAX_AGE_SECONDS: setting(positiveSeconds, 300),
+	REQUIRE_BODY_BINDING: setting(flag, false),
+	QITECH_ALLOWED_IPS: setting(list, []),
+	PARTNER_API_KEYS: setting(list, []),
+	ADMIN_API_KEYS: setting(list, []),
+	LOOKUP_ALLOWED_ORIGINS: setting(list, []),
+	LOOKUP_RATE_LIMIT_PERIOD_SECONDS: setting(positiveSeconds, 60),
+	ALLOW_INSECURE_DESTINATIONS: setting(flag, false),
+	DELIVERY_RETRY_BASE_SECONDS: setting(seconds, 5),
+	DESTINATION_DISABLE_AFTER_SECONDS: setting(positiveSeconds, 86_400),
+};
+
+export type SettingName = keyof typeof TABLE;
+export type SettingsEnv = { [K in SettingName]?: string };
+type Values = { [K in SettingName]: (typeof TABLE)[K]["fallback"] };
+
+export interface Problem {
+	setting: SettingName;
+	message: string;
+}
+export type Settings = Values & { problems: Problem[] };
+
+const parsed = new WeakMap<object, Settings>();
+
+/** The settings of this environment, parsed on first use. */
+export function settingsOf(env: SettingsEnv): Settings {
+	let settings = parsed.get(env);
+	if (!settings) {
+		settings = parseSettings(env);
+		parsed.set(env, settings);
+	}
+	return settings;
+}
+
+export function parseSettings(env: SettingsEnv): Settings {
+	const problems: Problem[] = [];
+	const values: Record<string, unknown> = {};
+	for (const [name, { schema, fallback }] of Object.entries(TABLE) as [SettingName, Setting<unknown>][]) {
+		const raw = env[name];
+		if (raw === undefined || raw.trim() === "") {
+			values[name] = fallback;
+			continue;
+		}
+		const result = schema.safeParse(raw);
+		if (result.success) values[name] = result.data;
+		else {
+			values[name] = fallback;
+			problems.push({ setting: name, message: result.error.issues.map((i) => i.message).join("; ") });
+		}
+	}
+	return { ...(values as Values), problems };
+}

@@ -1,0 +1,44 @@
+/** The one mapping between the event model and D1's rows: `events` and `entities`. */
+import type { AnyKind } from "../catalog/catalog";
+import type { Anomaly } from "../catalog/ordering";
+import type { EntityState, RecordedEvent, RecordedResult } from "../model";
+import type { entities, events } from "./schema";
+
+export type EventRow = typeof events.$inferSelect;
+export type EntityRow = typeof entities.$inferSelect;
+
+export function toEventRow(event: RecordedEvent, payload: string): EventRow {
+	const { kind, key, ...rest } = event;
+	return { ...rest, entity_kind: kind, entity_key: key, payload };
+}
+
+/** The recorded event of a row, with or without its payload column. */
+export function fromEventRow(row: Omit<EventRow, "payload">): RecordedEvent {
+	return {
+		event_id: row.event_id,
+		type: row.type,
+		kind: row.entity_kind as AnyKind,
+		key: row.entity_key,
+		status: row.status,
+		previous_status: row.previous_status,
+		occurred_at: row.occurred_at,
+		received_at: row.received_at,
+		result: row.result as RecordedResult,
+		anomaly: row.anomaly as Anomaly | null,
+		signature_scheme: row.signature_scheme,
+		binding: row.binding,
+	};
+}
+
+export function toEntityRow(entity: EntityState): EntityRow {
+	return { ...entity, related: JSON.stringify(entity.related), anomalies: JSON.stringify(entity.anomalies) };
+}
+
+export function fromEntityRow(row: EntityRow): EntityState {
+	return {
+		...row,
+		kind: row.kind as AnyKind,
+		related: JSON.parse(row.related) as EntityState["related"],
+		anomalies: JSON.parse(row.anomalies) as EntityState["anomalies"],
+	};
+}
