@@ -89,7 +89,8 @@ function integer(text: string, name: string, min: number): number {
 
 /** The first partner key given in clear (entries `sha256:<hex>` are digests, not usable keys). */
 function partnerKeyFrom(vars: Record<string, string>): string | null {
-	return parseSettings(vars).PARTNER_API_KEYS.find((k) => !k.startsWith("sha256:")) ?? null;
+	const key = parseSettings(vars).PARTNER_API_KEYS.find((k) => "clear" in k);
+	return key && "clear" in key ? key.clear : null;
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

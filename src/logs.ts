@@ -16,7 +16,8 @@ export interface Logged {
 	event_id: string | null;
 }
 
-export type LogVariables = { logged?: Logged };
+/** `caller`: the label of the API key or console user that made the request, never the key. */
+export type LogVariables = { logged?: Logged; caller?: string };
 
 /** One line per request, when it has been answered. */
 export const requestLog: MiddlewareHandler<{ Variables: LogVariables }> = async (c, next) => {
@@ -37,6 +38,7 @@ export const requestLog: MiddlewareHandler<{ Variables: LogVariables }> = async 
 		request_id: c.req.header("cf-ray") ?? null,
 		status,
 		...logged,
+		caller: c.get("caller") ?? null,
 		latency_ms: Date.now() - started,
 	});
 };

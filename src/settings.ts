@@ -29,6 +29,25 @@ const pem = z
 	});
 const text = z.string().trim();
 
+/** A key of PARTNER_API_KEYS or ADMIN_API_KEYS: in clear, or only its SHA-256 (`sha256:<hex>`). */
+export type ConfiguredKey = { label: string; clear: string } | { label: string; digest: string };
+
+/** Entries `[label=]key` or `[label=]sha256:<hex>`; unlabelled ones are `<role>-<position>`. Errors never quote a key. */
+const apiKeys = (role: string) =>
+	list.transform((entries, ctx): ConfiguredKey[] =>
+		entries.map((entry, i) => {
+			const labelled = /^([A-Za-z0-9_.-]{1,64})=([^=].*)$/.exec(entry);
+			const label = labelled ? labelled[1] : `${role}-${i + 1}`;
+			const value = labelled ? labelled[2] : entry;
+			if (!/^sha256:/i.test(value)) return { label, clear: value };
+			const digest = value.slice("sha256:".length).toLowerCase();
+			if (!/^[0-9a-f]{64}$/.test(digest)) {
+				ctx.addIssue({ code: "custom", message: `entry ${i + 1} (${label}): sha256: needs 64 hex digits` });
+			}
+			return { label, digest };
+		}),
+	);
+
 interface Setting<T> {
 	schema: z.ZodType<T>;
 	fallback: T;
@@ -43,8 +62,8 @@ const TABLE = {
 	SIGNATURE_MAX_AGE_SECONDS: setting(positiveSeconds, 300),
 	REQUIRE_BODY_BINDING: setting(flag, false),
 	QITECH_ALLOWED_IPS: setting(list, []),
-	PARTNER_API_KEYS: setting(list, []),
-	ADMIN_API_KEYS: setting(list, []),
+	PARTNER_API_KEYS: setting(apiKeys("partner"), []),
+	ADMIN_API_KEYS: setting(apiKeys("admin"), []),
 	LOOKUP_ALLOWED_ORIGINS: setting(list, []),
 	LOOKUP_RATE_LIMIT_PERIOD_SECONDS: setting(positiveSeconds, 60),
 	ALLOW_INSECURE_DESTINATIONS: setting(flag, false),

@@ -1,43 +1,52 @@
 /**
- * Partner authentication: `Authorization: Bearer <key>` against PARTNER_API_KEYS (and
+ * Who is calling: `Authorization: Bearer <key>` against the configured keys (PARTNER_API_KEYS,
  * ADMIN_API_KEYS). Keys are compared as SHA-256 digests in constant time, every configured key
  * each time, so neither timing nor the answer tells which part of a credential was wrong.
  */
 import type { MiddlewareHandler } from "hono";
-import { fromHex, hex, sameBytes, sha256 } from "../digests";
+import type { AnyKind } from "../catalog/catalog";
+import { fromHex, sameBytes, sha256 } from "../digests";
+import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { log } from "../logger";
-import { type Settings, settingsOf } from "../settings";
+import { type ConfiguredKey, type Settings, settingsOf } from "../settings";
 import type { ApiEnv } from "./context";
 
-const HASHED = "sha256:";
-
-interface KeyDigests {
-	admin: Uint8Array[];
-	partner: Uint8Array[];
+/** What a key may do. Its label names it in logs and audit trails; the key itself never appears. */
+export interface Identity {
+	label: string;
+	role: "admin" | "partner";
+	/** Entity kinds this key may read; null: every kind. */
+	kinds: AnyKind[] | null;
+	/** Whether events come with QI Tech's payload (CPF/CNPJ, bank data). */
+	payloads: boolean;
 }
 
-const digested = new WeakMap<Settings, Promise<KeyDigests>>();
+interface KnownKey {
+	digest: Uint8Array;
+	identity: Identity;
+}
 
-/** Partner keys read; admin keys (ADMIN_API_KEYS) also manage destinations and redeliveries. */
+const known = new WeakMap<Settings, Promise<KnownKey[]>>();
+
+/** The identity of a bearer key, or null when no configured key matches. */
+export async function identify(env: Env, key: string): Promise<Identity | null> {
+	const presented = await sha256(key);
+	let found: Identity | null = null;
+	for (const candidate of await knownKeys(settingsOf(env))) {
+		if (sameBytes(candidate.digest, presented)) found ??= candidate.identity;
+	}
+	return found;
+}
+
+/** Sets `identity` for the routes; anything but a known key is the same 401. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
-	const token = bearerToken(c.req.header("authorization"));
-	const presented = await sha256(token ?? "");
-	const keys = await keyDigests(settingsOf(c.env));
-	const admin = matchesAny(keys.admin, presented);
-	const partner = matchesAny(keys.partner, presented);
-	if (token === null || !(admin || partner)) throw unauthorized();
-	c.set("role", admin ? "admin" : "partner");
-	c.set("partner", hex(presented).slice(0, 16));
+	const key = bearerToken(c.req.header("authorization"));
+	const identity = key === null ? null : await identify(c.env, key);
+	if (!identity) throw unauthorized();
+	c.set("identity", identity);
+	c.set("caller", identity.label);
 	await next();
 };
-
-/** Compares against every digest, so the time taken does not tell which one matched. */
-function matchesAny(digests: Uint8Array[], presented: Uint8Array): boolean {
-	let matched = false;
-	for (const digest of digests) matched = sameBytes(digest, presented) || matched;
-	return matched;
-}
 
 function bearerToken(header: string | undefined): string | null {
 	const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
@@ -50,26 +59,25 @@ function unauthorized(): ApiError {
 	});
 }
 
-function keyDigests(settings: Settings): Promise<KeyDigests> {
-	let digests = digested.get(settings);
-	if (!digests) {
-		digests = Promise.all([
-			digestsOf("ADMIN_API_KEYS", settings.ADMIN_API_KEYS),
-			digestsOf("PARTNER_API_KEYS", settings.PARTNER_API_KEYS),
-		]).then(([admin, partner]) => ({ admin, partner }));
-		digested.set(settings, digests);
+/** Admin keys first: a key listed in both lists is an admin key. */
+function knownKeys(settings: Settings): Promise<KnownKey[]> {
+	let keys = known.get(settings);
+	if (!keys) {
+		const entries = [
+			...settings.ADMIN_API_KEYS.map((key) => ({ key, role: "admin" as const })),
+			...settings.PARTNER_API_KEYS.map((key) => ({ key, role: "partner" as const })),
+		];
+		keys = Promise.all(
+			entries.map(async ({ key, role }) => ({
+				digest: await digestOf(key),
+				identity: { label: key.label, role, kinds: null, payloads: true },
+			})),
+		);
+		known.set(settings, keys);
 	}
-	return digests;
+	return keys;
 }
 
-async function digestsOf(setting: string, entries: string[]): Promise<Uint8Array[]> {
-	const digests = await Promise.all(entries.map((e) => (e.startsWith(HASHED) ? digestOf(setting, e) : sha256(e))));
-	return digests.filter((d): d is Uint8Array => d !== null);
-}
-
-function digestOf(setting: string, entry: string): Uint8Array | null {
-	const digest = fromHex(entry.slice(HASHED.length));
-	if (digest?.length === 32) return digest;
-	log("warn", { message: `${setting} has a malformed sha256: entry; ignored` });
-	return null;
+async function digestOf(key: ConfiguredKey): Promise<Uint8Array> {
+	return "digest" in key ? (fromHex(key.digest) ?? new Uint8Array()) : sha256(key.clear);
 }

@@ -1,12 +1,12 @@
 /** What the partner API's handlers and middleware see: the bindings and who is calling. */
 import type { Env } from "../env";
+import type { LogVariables } from "../logs";
+import type { Identity } from "./auth";
 
 export type ApiEnv = {
 	Bindings: Env;
 	Variables: {
-		/** A stable, non-secret name of the caller's key: the start of its SHA-256. */
-		partner: string;
-		/** Partner keys read; admin keys also manage destinations and redeliveries. */
-		role: "partner" | "admin";
-	};
+		/** The caller's key: its label, role and scopes. */
+		identity: Identity;
+	} & LogVariables;
 };

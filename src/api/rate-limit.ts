@@ -10,7 +10,7 @@ import type { ApiEnv } from "./context";
 export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	const limiter = c.env.LOOKUP_RATE_LIMITER;
 	if (limiter) {
-		const { success } = await limiter.limit({ key: `partner:${c.get("partner")}` });
+		const { success } = await limiter.limit({ key: `key:${c.get("identity").label}` });
 		if (!success) {
 			const retryAfter = String(settingsOf(c.env).LOOKUP_RATE_LIMIT_PERIOD_SECONDS);
 			throw new ApiError("rate_limited", "too many requests for this key; retry later", undefined, {

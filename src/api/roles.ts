@@ -4,6 +4,7 @@ import { ApiError } from "../errors";
 import type { ApiEnv } from "./context";
 
 export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
-	if (c.get("role") !== "admin") throw new ApiError("forbidden", "this route needs an admin key (ADMIN_API_KEYS)");
+	if (c.get("identity").role !== "admin")
+		throw new ApiError("forbidden", "this route needs an admin key (ADMIN_API_KEYS)");
 	await next();
 };

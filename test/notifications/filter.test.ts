@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import examples from "../../simulator/qitech/examples.json";
 import { classify } from "../../src/catalog/event";
-import type { RecordedEvent } from "../../src/ledger/records";
+import type { RecordedEvent } from "../../src/model";
 import { notificationBody } from "../../src/notifications/attempt";
 import { describeFilter, type Filter, filterSchema, matches } from "../../src/notifications/filter";
-import examples from "../fixtures/qitech-examples.json";
 
 type Body = Record<string, unknown>;
 

@@ -65,17 +65,23 @@ describe("operations logs", () => {
 		expect(everything).not.toContain(headers.Signature);
 	});
 
-	it("logs a lookup with its route pattern and entity, and never the partner key", async () => {
+	it("logs a lookup with its route pattern, entity and the key's label, and never the key", async () => {
 		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
 		const [kind, key] = answer.entity.split(":");
-		const partnerKey = (env.PARTNER_API_KEYS ?? "").split(",")[0];
+		const partnerKey = "dev-only-partner-key-1";
 		const response = await exports.default.fetch(`https://receiver.test/v1/entities/${kind}/${key}`, {
 			headers: { authorization: `Bearer ${partnerKey}` },
 		});
 		expect(response.status).toBe(200);
 		const lookups = requestLines().filter((l) => l.method === "GET");
 		expect(lookups).toEqual([
-			expect.objectContaining({ route: "/v1/entities/:kind/:key", status: 200, outcome: "ok", entity: answer.entity }),
+			expect.objectContaining({
+				route: "/v1/entities/:kind/:key",
+				status: 200,
+				outcome: "ok",
+				entity: answer.entity,
+				caller: "partner-1",
+			}),
 		]);
 		expect(lines.join("\n")).not.toContain(partnerKey);
 	});
