@@ -1,4 +1,4 @@
-/** The worker's wiring: routes, the queue consumers and the entity ledger class. */
+/** The worker's wiring: routes, the queue consumers, the Cron Trigger's sweeps and the entity ledger class. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { serveApiDocs } from "./api/openapi/document";
 import { partnerApi } from "./api/partner-api";
@@ -8,6 +8,7 @@ import { health } from "./health";
 import { ingress } from "./ingress/route";
 import { logBatch, requestLog } from "./logs";
 import { consumeQueue, type QueueMessage } from "./notifications/queues";
+import { runSweeps } from "./sweeps";
 
 export { EntityLedger } from "./ledger/entity-ledger";
 
@@ -23,4 +24,5 @@ serveApiDocs(app);
 export default {
 	fetch: app.fetch,
 	queue: (batch, env) => logBatch(batch, (logged) => consumeQueue(logged, env)),
+	scheduled: (controller, env, ctx) => ctx.waitUntil(runSweeps(env, new Date(controller.scheduledTime))),
 } satisfies ExportedHandler<Env, QueueMessage>;
