@@ -6,7 +6,8 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { errorBody } from "./errors";
-import { settingsOf } from "./settings";
+import { signatureConfig } from "./ingress/signature/config";
+import { settingsOf, warningsOf } from "./settings";
 
 /** A readiness probe must answer even when a binding hangs. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -21,14 +22,20 @@ health.get("/readyz", async (c) => {
 		checkQueue(c.env.EVENTS_QUEUE),
 		checkQueue(c.env.DELIVERIES_QUEUE),
 	]);
-	const checks = { d1, events_queue, deliveries_queue, settings: settingsCheck(c.env) };
-	if (Object.values(checks).every((check) => check === "ok")) return c.json({ ok: true, checks });
-	return c.json(errorBody("unavailable", "not ready", checks), 503);
+	const checks = { d1, events_queue, deliveries_queue, settings: await settingsCheck(c.env) };
+	const warnings = warningsOf(settingsOf(c.env)).map((w) => `${w.setting}: ${w.message}`);
+	const shown = warnings.length > 0 ? { warnings } : {};
+	if (Object.values(checks).every((check) => check === "ok")) return c.json({ ok: true, checks, ...shown });
+	return c.json(errorBody("unavailable", "not ready", { ...checks, ...shown }), 503);
 });
 
-/** Every variable that did not parse, by name (its default is in use meanwhile). */
-function settingsCheck(env: Env): string {
-	const { problems } = settingsOf(env);
+/** Every variable that did not parse, by name (its default is in use meanwhile), and keys that do not import. */
+async function settingsCheck(env: Env): Promise<string> {
+	const problems = [...settingsOf(env).problems];
+	const { es512Problem } = await signatureConfig(env);
+	if (es512Problem && !problems.some((p) => p.setting === "QITECH_ES512_PUBLIC_KEY")) {
+		problems.push({ setting: "QITECH_ES512_PUBLIC_KEY", message: es512Problem });
+	}
 	if (problems.length === 0) return "ok";
 	return `invalid: ${problems.map((p) => `${p.setting} (${p.message})`).join("; ")}`;
 }

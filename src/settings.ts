@@ -60,7 +60,7 @@ const TABLE = {
 	QITECH_ES512_PUBLIC_KEY: setting<string | null>(pem, null),
 	QITECH_API_CLIENT_KEY: setting<string | null>(text, null),
 	SIGNATURE_MAX_AGE_SECONDS: setting(positiveSeconds, 300),
-	REQUIRE_BODY_BINDING: setting(flag, false),
+	REQUIRE_BODY_BINDING: setting(flag, true),
 	QITECH_ALLOWED_IPS: setting(list, []),
 	PARTNER_API_KEYS: setting(apiKeys("partner"), []),
 	ADMIN_API_KEYS: setting(apiKeys("admin"), []),
@@ -110,4 +110,22 @@ export function parseSettings(env: SettingsEnv): Settings {
 		}
 	}
 	return { ...(values as Values), problems };
+}
+
+/** Valid choices that weaken the receiver's defences: /readyz lists them as warnings. */
+export function warningsOf(settings: Settings): Problem[] {
+	const warnings: Problem[] = [];
+	if (!settings.REQUIRE_BODY_BINDING) {
+		warnings.push({
+			setting: "REQUIRE_BODY_BINDING",
+			message: "false: tokens that bind nothing about the body are accepted (dangerous: a seen token signs any body)",
+		});
+	}
+	if (settings.ALLOW_INSECURE_DESTINATIONS) {
+		warnings.push({
+			setting: "ALLOW_INSECURE_DESTINATIONS",
+			message: "true: destinations may be http(s)://localhost or 127.0.0.1 (local development only)",
+		});
+	}
+	return warnings;
 }

@@ -66,7 +66,7 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 	receipt.body_size = body.byteLength;
 	receipt.body_sha256 = await sha256Hex(body);
 
-	const text = new TextDecoder().decode(body);
+	const text = utf8(body);
 	const url = new URL(c.req.url);
 	const verified: Verified = await verifySignature(
 		c.req.raw.headers,
@@ -98,6 +98,15 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 	c.get("trace").verdict = verdict;
 	return c.json(verdict, 200);
 });
+
+/** The body as text; bytes that are not UTF-8 would be stored and forwarded as something else. */
+function utf8(body: Uint8Array): string {
+	try {
+		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+	} catch {
+		throw new ApiError("invalid_json", "the body is not UTF-8 text");
+	}
+}
 
 function parseJson(text: string): unknown {
 	try {

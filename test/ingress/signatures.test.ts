@@ -22,16 +22,10 @@ describe("signature schemes QI Tech uses", () => {
 		expect(row.binding).toBe("payload_md5+method+uri+timestamp");
 	});
 
-	it("accepts an HS256 JWT that binds nothing and records binding none", async () => {
-		const answer = await deliverOk(assetEvent(), { scheme: "hs256", shape: "nothing" });
-		const [row] = await historyRows([answer.event_id]);
-		expect(row.binding).toBe("none");
-	});
-
 	it("accepts a token signed with any active key, so keys can rotate", async () => {
 		const second = env.QITECH_HMAC_KEYS?.split(",")[1] ?? "";
 		const body = assetEvent();
-		const token = await new SignJWT({ iat: Math.floor(Date.now() / 1000) })
+		const token = await new SignJWT({ ...JSON.parse(body), iat: Math.floor(Date.now() / 1000) })
 			.setProtectedHeader({ alg: "HS256" })
 			.sign(new TextEncoder().encode(second));
 		const response = await deliver(body, { headers: { Signature: token } });

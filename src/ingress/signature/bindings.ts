@@ -5,7 +5,7 @@
 import type { JWTPayload } from "jose";
 import { md5Hex } from "../../digests";
 import { ApiError } from "../../errors";
-import { pythonJsonDumps } from "./python-json";
+import { pythonJsonDumps, roundTrips } from "./python-json";
 
 export interface SignedRequest {
 	method: string;
@@ -82,14 +82,26 @@ function uriMatches(uri: string, request: SignedRequest): boolean {
 	return uri === request.path || uri === `${url.pathname}${url.search}` || uri === request.url;
 }
 
+/**
+ * The MD5 of the raw body, or of Python's `json.dumps` form (QI Tech's ES512 page) when the raw
+ * text's numbers and strings read back as written: otherwise `0.3` and `0.29999999999999999`
+ * would bind the same token while a partner's decimal parser sees two amounts.
+ */
 async function md5Matches(claimed: string, request: SignedRequest): Promise<boolean> {
 	const want = claimed.toLowerCase();
 	if ((await md5Hex(request.body)) === want) return true;
+	let python: string;
 	try {
-		return (await md5Hex(pythonJsonDumps(request.text))) === want;
+		python = pythonJsonDumps(request.text);
 	} catch {
 		return false;
 	}
+	if ((await md5Hex(python)) !== want) return false;
+	if (roundTrips(request.text)) return true;
+	throw new ApiError(
+		"invalid_signature",
+		"payload_md5 matches Python's json.dumps form only, and the body's numbers or strings do not read back as written",
+	);
 }
 
 function claimsEqualBody(claims: JWTPayload, text: string): boolean {

@@ -5,6 +5,25 @@
  * Number lexemes are kept from the text: Python keeps 150.00 a float ("150.0").
  */
 export function pythonJsonDumps(text: string): string {
+	return dumps(text, false);
+}
+
+/**
+ * Whether each number and string of the text reads back as written: a number denotes the same
+ * decimal value as Python's form of it (150.00 and 150.0 do; 0.29999999999999999 and 0.3 do not),
+ * and a string is written in plain JSON or Python's escaping (no `\u0041` for `A`). Only then does
+ * an MD5 of Python's form bind the raw text that is stored and forwarded.
+ */
+export function roundTrips(text: string): boolean {
+	try {
+		dumps(text, true);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function dumps(text: string, exact: boolean): string {
 	const out: string[] = [];
 	let i = 0;
 
@@ -23,7 +42,11 @@ export function pythonJsonDumps(text: string): string {
 		i++;
 		while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
 		i++;
-		out.push(pythonString(JSON.parse(text.slice(start, i)) as string));
+		const raw = text.slice(start, i);
+		const value = JSON.parse(raw) as string;
+		const python = pythonString(value);
+		if (exact && raw !== python && raw !== JSON.stringify(value)) throw new SyntaxError(`string at ${start}`);
+		out.push(python);
 	};
 	const container = (open: string, close: string, member: () => void) => {
 		i++;
@@ -78,7 +101,9 @@ export function pythonJsonDumps(text: string): string {
 		const match = NUMBER.exec(text);
 		if (!match) throw new SyntaxError(`unexpected character at ${i}`);
 		i += match[0].length;
-		out.push(pythonNumber(match[0]));
+		const python = pythonNumber(match[0]);
+		if (exact && !sameDecimal(match[0], python)) throw new SyntaxError(`number at ${i - match[0].length}`);
+		out.push(python);
 	};
 
 	value();
@@ -88,6 +113,24 @@ export function pythonJsonDumps(text: string): string {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Two decimal numerals of the same value: digits without leading or trailing zeros, and exponent. */
+function sameDecimal(a: string, b: string): boolean {
+	const [da, ea] = decimal(a);
+	const [db, eb] = decimal(b);
+	return da === db && (da === "0" || ea === eb);
+}
+
+function decimal(numeral: string): [string, number] {
+	const [, sign, whole, fraction = "", exponent = "0"] = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(numeral) ?? [];
+	const digits = `${whole}${fraction}`;
+	const lead = digits.length - digits.replace(/^0+/, "").length;
+	const trimmed = digits.replace(/^0+/, "").replace(/0+$/, "");
+	if (trimmed === "") return ["0", 0];
+	// The value is 0.<trimmed> × 10^point.
+	const point = whole.length + Number(exponent) - lead;
+	return [`${sign}${trimmed}`, point];
+}
 
 function pythonString(value: string): string {
 	let out = '"';

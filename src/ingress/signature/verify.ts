@@ -5,6 +5,7 @@
 import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import { fromHex, sameSecret } from "../../digests";
 import { ApiError } from "../../errors";
+import { log } from "../../logger";
 import type { SignatureScheme } from "../../model";
 import { BODY_BINDINGS, checkBindings, type SignedRequest } from "./bindings";
 import type { SignatureConfig } from "./config";
@@ -49,7 +50,10 @@ async function withBindings(
 ): Promise<Verified> {
 	const bound = await checkBindings(claims, request, config.maxAgeSeconds, nowMs);
 	if (config.requireBodyBinding && !bound.some((b) => BODY_BINDINGS.has(b))) {
-		throw new ApiError("invalid_signature", "the token binds nothing about the body (REQUIRE_BODY_BINDING)");
+		throw new ApiError(
+			"invalid_signature",
+			"the token binds nothing about the body: no payload_md5, no signature claim, no envelope claims (REQUIRE_BODY_BINDING)",
+		);
 	}
 	return { scheme, binding: bound.length > 0 ? bound.join("+") : "none" };
 }
@@ -67,7 +71,10 @@ async function verifyHs256(token: string, config: SignatureConfig, nowMs: number
 }
 
 async function verifyEs512(token: string, headers: Headers, config: SignatureConfig, nowMs: number) {
-	if (!config.es512Key) throw new ApiError("invalid_signature", "the ES512 scheme is not configured");
+	if (!config.es512Key) {
+		if (config.es512Problem) log("error", { message: `QITECH_ES512_PUBLIC_KEY ${config.es512Problem}` });
+		throw new ApiError("invalid_signature", "the ES512 scheme is not configured");
+	}
 	if (config.apiClientKey !== null) {
 		const given = headers.get("api-client-key")?.trim() ?? "";
 		if (!(await sameSecret(given, config.apiClientKey))) {
