@@ -122,7 +122,8 @@ function sameDecimal(a: string, b: string): boolean {
 }
 
 function decimal(numeral: string): [string, number] {
-	const [, sign, whole, fraction = "", exponent = "0"] = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(numeral) ?? [];
+	const [, sign, whole, fraction = "", exponent = "0"] =
+		/^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(numeral) ?? [];
 	const digits = `${whole}${fraction}`;
 	const lead = digits.length - digits.replace(/^0+/, "").length;
 	const trimmed = digits.replace(/^0+/, "").replace(/0+$/, "");
