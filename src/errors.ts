@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
 	forbidden_ip: 403,
 	forbidden: 403,
 	not_found: 404,
+	conflict: 409,
 	payload_too_large: 413,
 	rate_limited: 429,
 	internal: 500,

@@ -18,17 +18,39 @@ export interface IncomingEvent extends QitechEvent {
 	payload: string;
 }
 
-/** What the ledger did with an event it was given. */
-export type Result = "accepted" | "duplicate" | "stale";
-/** What the history keeps of an event: duplicates are not kept. */
-export type RecordedResult = Exclude<Result, "duplicate">;
+/**
+ * What the ledger did with an event it was given: `quarantined` when its time is too far ahead of
+ * its arrival to be trusted (kept, not applied, not forwarded, until an admin releases or discards it).
+ */
+export const RESULTS = ["accepted", "duplicate", "stale", "quarantined"] as const;
+export type Result = (typeof RESULTS)[number];
+/** What the history keeps of an event (duplicates are not kept): `discarded` by an admin. */
+export const RECORDED_RESULTS = ["accepted", "stale", "quarantined", "discarded"] as const;
+export type RecordedResult = (typeof RECORDED_RESULTS)[number];
+
+/** The anomalies the flows judge, and an event dated too far ahead of its arrival. */
+export const EVENT_ANOMALIES = [
+	"unknown_status",
+	"unexpected_transition",
+	"future_timestamp",
+] as const satisfies readonly (Anomaly | "future_timestamp")[];
+export type EventAnomaly = (typeof EVENT_ANOMALIES)[number];
+
+/** An admin's repair of a ledger, kept on the event it made or changed. */
+export interface Repair {
+	action: "correction" | "release" | "discard";
+	/** The label of the admin key (or console user) that did it. */
+	by: string;
+	reason: string | null;
+	at: string;
+}
 
 export interface Verdict {
 	result: Result;
 	event_id: string;
 	entity: string;
-	/** The entity's current status after this event. */
-	status: string;
+	/** The entity's current status after this event; null while every event it has is quarantined. */
+	status: string | null;
 }
 
 export interface RecordedEvent {
@@ -41,9 +63,12 @@ export interface RecordedEvent {
 	occurred_at: string;
 	received_at: string;
 	result: RecordedResult;
-	anomaly: Anomaly | null;
+	anomaly: EventAnomaly | null;
 	signature_scheme: string;
 	binding: string;
+	/** 1, 2, … in the order the entity's ledger recorded its events. */
+	sequence: number;
+	repair: Repair | null;
 }
 
 export interface EntityState {
@@ -65,5 +90,6 @@ export interface EntityState {
 export interface EventNotification {
 	event: RecordedEvent;
 	payload: string | null;
-	entity: EntityState;
+	/** Null while every event of the entity is quarantined: it has no state yet. */
+	entity: EntityState | null;
 }

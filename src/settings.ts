@@ -61,6 +61,7 @@ const TABLE = {
 	QITECH_API_CLIENT_KEY: setting<string | null>(text, null),
 	SIGNATURE_MAX_AGE_SECONDS: setting(positiveSeconds, 300),
 	REQUIRE_BODY_BINDING: setting(flag, true),
+	MAX_FUTURE_SKEW_SECONDS: setting(seconds, 300),
 	QITECH_ALLOWED_IPS: setting(list, []),
 	PARTNER_API_KEYS: setting(apiKeys("partner"), []),
 	ADMIN_API_KEYS: setting(apiKeys("admin"), []),

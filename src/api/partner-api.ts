@@ -13,6 +13,7 @@ import { destinationRoutes } from "./routes/destinations";
 import { entityRoutes } from "./routes/entities";
 import { eventRoutes } from "./routes/events";
 import { receiptRoutes } from "./routes/receipts";
+import { repairRoutes } from "./routes/repairs";
 import { rejectInvalid } from "./validation";
 
 export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
@@ -31,6 +32,7 @@ partnerApi.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
 	description: "One of the receiver's ADMIN_API_KEYS: manages destinations and redeliveries.",
 });
 entityRoutes(partnerApi);
+repairRoutes(partnerApi);
 eventRoutes(partnerApi);
 receiptRoutes(partnerApi);
 deliveryRoutes(partnerApi);

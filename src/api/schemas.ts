@@ -6,9 +6,9 @@ import { z } from "@hono/zod-openapi";
 import { ENTITY_KINDS, EVENT_TYPES, UNCLASSIFIED } from "../catalog/catalog";
 import type { Anomaly } from "../catalog/ordering";
 import { ERROR_STATUS, type ErrorCode } from "../errors";
+import { type EntityState, EVENT_ANOMALIES, RECORDED_RESULTS, RESULTS } from "../model";
 
-const ANOMALIES = ["unknown_status", "unexpected_transition"] as const;
-// Fails to compile when the ordering rules gain an anomaly this list lacks.
+// Fails to compile when the ordering rules gain an anomaly the model's list lacks.
 const _everyAnomaly: Record<Anomaly, true> = { unknown_status: true, unexpected_transition: true };
 
 /** Every link an event can carry (assignment, fund_class, subscription, …), from the catalog. */
@@ -19,7 +19,25 @@ export const kindSchema = z.enum([...ENTITY_KINDS, UNCLASSIFIED]).openapi("Entit
 });
 
 const time = z.string().openapi({ format: "date-time", example: "2026-03-01T12:00:00.000Z" });
-const anomaly = z.enum(ANOMALIES).openapi("Anomaly");
+const anomaly = z.enum(EVENT_ANOMALIES).openapi("Anomaly", {
+	description: "`future_timestamp`: dated more than MAX_FUTURE_SKEW_SECONDS after its arrival (quarantined).",
+});
+const result = z.enum(RECORDED_RESULTS).openapi("Result", {
+	description:
+		"`stale`: older than the current state, kept in history; `quarantined`: dated too far ahead, neither applied " +
+		"nor forwarded until an admin releases it; `discarded`: a quarantined event an admin discarded.",
+});
+export const repairSchema = z
+	.object({
+		action: z.enum(["correction", "release", "discard"]),
+		by: z.string().openapi({ description: "The label of the admin key that made the repair." }),
+		reason: z.string().nullable(),
+		at: z.string().openapi({ format: "date-time" }),
+	})
+	.nullable()
+	.openapi("Repair", {
+		description: "An admin's repair of this event, or the correction it is; null for QI Tech's own.",
+	});
 
 export const entitySchema = z
 	.object({
@@ -32,9 +50,16 @@ export const entitySchema = z
 			description: "Entities this one belongs to, link → key.",
 			example: { assignment: "A-1", fund_class: "FC-9" },
 		}),
-		anomalies: z.array(z.object({ event_id: z.string(), anomaly })),
+		anomalies: z
+			.array(z.object({ event_id: z.string(), anomaly }))
+			.openapi({ description: "The newest anomalies of its applied events (at most 20)." }),
 	})
 	.openapi("Entity");
+
+/** An entity as partners see it: the version is the ledger's and D1's concern. */
+export function publicEntity({ version: _version, ...entity }: EntityState) {
+	return entity;
+}
 
 export const historyEntrySchema = z
 	.object({
@@ -44,15 +69,27 @@ export const historyEntrySchema = z
 		previous_status: z.string().nullable().openapi({ description: "The entity's status when the event arrived." }),
 		occurred_at: time,
 		received_at: time,
-		result: z
-			.enum(["accepted", "stale"])
-			.openapi({ description: "`stale`: kept in history, older than the current state." }),
+		result,
 		anomaly: anomaly.nullable(),
+		sequence: z
+			.number()
+			.int()
+			.openapi({ description: "1, 2, … in the order the entity's ledger recorded its events." }),
+		repair: repairSchema,
 	})
 	.openapi("HistoryEntry");
 
 export const entityDetailSchema = z
-	.object({ entity: entitySchema, history: z.array(historyEntrySchema).openapi({ description: "In flow order." }) })
+	.object({
+		entity: entitySchema.nullable().openapi({ description: "null while every event of the entity is quarantined." }),
+		history: z
+			.array(historyEntrySchema)
+			.openapi({ description: "The newest `limit` events before `cursor`, in flow order." }),
+		next_cursor: z
+			.string()
+			.nullable()
+			.openapi({ description: "Pass as `cursor` for the older events; null on the oldest page." }),
+	})
 	.openapi("EntityDetail");
 
 export const eventSchema = z
@@ -65,10 +102,12 @@ export const eventSchema = z
 		previous_status: z.string().nullable(),
 		occurred_at: time,
 		received_at: time,
-		result: z.enum(["accepted", "stale"]),
+		result,
 		anomaly: anomaly.nullable(),
-		signature_scheme: z.string(),
+		signature_scheme: z.string().openapi({ description: "hs256, hmac, es512; `admin` for a correction." }),
 		binding: z.string().openapi({ description: "What the signature bound of the request." }),
+		sequence: z.number().int(),
+		repair: repairSchema,
 	})
 	.openapi("Event");
 
@@ -76,7 +115,7 @@ export const eventWithPayloadSchema = eventSchema
 	.extend({ payload: z.string().openapi({ description: "The request body exactly as received." }) })
 	.openapi("EventWithPayload");
 
-export const OUTCOMES = ["accepted", "duplicate", "stale", "rejected", "suppressed"] as const;
+export const OUTCOMES = [...RESULTS, "rejected", "suppressed"] as const;
 
 export const receiptSchema = z
 	.object({
@@ -112,6 +151,7 @@ const ERROR_DESCRIPTIONS = {
 	401: "Missing or wrong key (`unauthorized`)",
 	403: "This key may not use this route: it needs an admin key (`forbidden`)",
 	404: "Not found (`not_found`)",
+	409: "The request conflicts with the current state (`conflict`)",
 	429: "Too many requests for this key (`rate_limited`)",
 	503: "Temporarily unavailable (`unavailable`)",
 } as const satisfies Record<number, string>;

@@ -4,7 +4,15 @@
  */
 import { z } from "zod";
 import { sha256Hex } from "../digests";
-import { type AnyKind, ENVELOPES, EVENT_TYPES, type EventTypeSpec, isEventType, UNCLASSIFIED } from "./catalog";
+import {
+	type AnyKind,
+	ENVELOPES,
+	type EnvelopeName,
+	EVENT_TYPES,
+	type EventTypeSpec,
+	isEventType,
+	UNCLASSIFIED,
+} from "./catalog";
 import { isKnownStatus } from "./ordering";
 
 export interface QitechEvent {
@@ -22,28 +30,41 @@ export interface QitechEvent {
 	related: Record<string, string>;
 }
 
+/** Keys, statuses, types and links longer than this are refused: they name ledgers and fill rows. */
+export const MAX_FIELD_CHARS = 256;
+
 const eventTime = z.iso.datetime({ offset: true, local: true });
+const bounded = z.string().min(1).max(MAX_FIELD_CHARS);
 const dataObject = z.looseObject({});
 
-export const envelopeSchema = z.union([
-	z.looseObject({
-		[ENVELOPES.A.type]: z.string().min(1),
-		[ENVELOPES.A.time]: eventTime,
-		[ENVELOPES.A.data]: dataObject,
-	}),
-	z.looseObject({
-		[ENVELOPES.B.type]: z.string().min(1),
-		[ENVELOPES.B.time]: eventTime,
-		[ENVELOPES.B.data]: dataObject,
-	}),
-]);
+function envelopeOf(name: EnvelopeName) {
+	const fields = ENVELOPES[name];
+	return z.looseObject({ [fields.type]: bounded, [fields.time]: eventTime, [fields.data]: dataObject });
+}
+
+export const envelopeSchema = z.union([envelopeOf("A"), envelopeOf("B")]);
 
 const dataSchemas = new Map<string, z.ZodType<Record<string, unknown>>>();
 
 function dataSchemaOf(type: string, spec: EventTypeSpec): z.ZodType<Record<string, unknown>> {
 	let schema = dataSchemas.get(type);
 	if (!schema) {
-		schema = z.looseObject({ [spec.key]: z.string().min(1), [spec.status]: z.string().min(1) });
+		// A link that is a string is bounded too; one of another type stays in the payload, unlinked.
+		const links = Object.values(spec.links).map((field) => [field, z.unknown().optional()] as const);
+		schema = z
+			.looseObject({ [spec.key]: bounded, [spec.status]: bounded, ...Object.fromEntries(links) })
+			.superRefine((data, ctx) => {
+				for (const field of Object.values(spec.links)) {
+					const value = data[field];
+					if (typeof value === "string" && value.length > MAX_FIELD_CHARS) {
+						ctx.addIssue({
+							code: "custom",
+							path: [field],
+							message: `Too big: more than ${MAX_FIELD_CHARS} characters`,
+						});
+					}
+				}
+			});
 		dataSchemas.set(type, schema);
 	}
 	return schema;
@@ -51,27 +72,45 @@ function dataSchemaOf(type: string, spec: EventTypeSpec): z.ZodType<Record<strin
 
 export type ParseResult = { ok: true; event: QitechEvent } | { ok: false; issues: z.core.$ZodIssue[] };
 
+const issue = (message: string, path: PropertyKey[] = []): ParseResult => ({
+	ok: false,
+	issues: [{ code: "custom", message, path, input: undefined }],
+});
+
+/** The envelope form a body uses, or null when it uses both: which type or time would count? */
+function formOf(body: Record<string, unknown>): EnvelopeName | null {
+	const uses = (name: EnvelopeName) => Object.values(ENVELOPES[name]).some((field) => Object.hasOwn(body, field));
+	if (uses("A") && uses("B")) return null;
+	return uses("A") ? "A" : "B";
+}
+
 /** `raw` is the body as received: the identity of an unclassified event is its digest. */
 export async function classify(body: unknown, raw: Uint8Array): Promise<ParseResult> {
-	const envelope = envelopeSchema.safeParse(body);
+	if (typeof body !== "object" || body === null || Array.isArray(body)) return issue("the body is not a JSON object");
+	const form = formOf(body as Record<string, unknown>);
+	if (form === null) {
+		return issue("the body mixes both envelope forms (event_type/event_datetime/event_data, webhook_type/…/data)");
+	}
+	const envelope = envelopeOf(form).safeParse(body);
 	if (!envelope.success) return { ok: false, issues: envelope.error.issues };
-	const fields = ENVELOPES[ENVELOPES.A.type in envelope.data ? "A" : "B"];
+	const fields = ENVELOPES[form];
 	const type = envelope.data[fields.type] as string;
 	const occurred_at = normaliseTime(envelope.data[fields.time] as string);
 	const data = envelope.data[fields.data] as Record<string, unknown>;
 
 	if (!isEventType(type)) {
 		const status = typeof data.status === "string" && data.status !== "" ? data.status : "received";
+		if (status.length > MAX_FIELD_CHARS)
+			return issue(`Too big: expected string to have <=${MAX_FIELD_CHARS} characters`, [fields.data, "status"]);
 		const event_id = await sha256Hex(raw);
-		const entity = entityName(UNCLASSIFIED, type);
 		return {
 			ok: true,
 			event: {
 				event_id,
 				type,
 				kind: UNCLASSIFIED,
-				key: type,
-				entity,
+				key: event_id,
+				entity: entityName(UNCLASSIFIED, event_id),
 				status,
 				known_status: true,
 				occurred_at,
@@ -101,6 +140,14 @@ export async function classify(body: unknown, raw: Uint8Array): Promise<ParseRes
 			related: linksOf(spec, data),
 		},
 	};
+}
+
+/** The links an event's body carries (empty for a type outside the catalog or a body that is not one). */
+export function relatedOf(type: string, body: string): Record<string, string> {
+	if (!isEventType(type)) return {};
+	const spec: EventTypeSpec = EVENT_TYPES[type];
+	const data = (JSON.parse(body) as Record<string, unknown>)[ENVELOPES[spec.envelope].data];
+	return typeof data === "object" && data !== null ? linksOf(spec, data as Record<string, unknown>) : {};
 }
 
 function linksOf(spec: EventTypeSpec, data: Record<string, unknown>): Record<string, string> {

@@ -1,39 +1,59 @@
 /**
  * One Durable Object per entity (`kind:key`). It deduplicates, orders and records each event
  * with the entity's new state and an outbox entry in one storage transaction, answers, and
- * then drains the outbox to the Queue from its alarm, retrying with backoff.
+ * then drains the outbox to the Queue from its alarm, retrying with backoff. Admins repair it
+ * (release or discard a quarantined event, record a correction); each repair is recorded too.
  */
 import { DurableObject } from "cloudflare:workers";
 import { backoff } from "../backoff";
 import type { AnyKind } from "../catalog/catalog";
-import { entityName } from "../catalog/event";
-import { judge, type Moment } from "../catalog/ordering";
+import { entityName, relatedOf } from "../catalog/event";
+import { isKnownStatus, judge } from "../catalog/ordering";
 import type { Env } from "../env";
 import { log } from "../logger";
-import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Verdict } from "../model";
+import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Repair, Verdict } from "../model";
+import { settingsOf } from "../settings";
 import { notificationsOf } from "./outbox";
+import { advance, correctionOf, momentOf } from "./state";
 import {
 	countFailedSend,
 	createTables,
+	findEvent,
 	hasTables,
 	insertEvent,
+	lastSequence,
 	markSent,
 	outboxSize,
 	readEntity,
 	readHistory,
 	readOutbox,
 	requeueEvent,
+	updateEvent,
 	writeEntity,
 } from "./tables";
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const DRAIN_BATCH = 100;
 
+export type RepairOutcome =
+	| { ok: true; event: RecordedEvent; entity: EntityState | null }
+	| { ok: false; error: "not_found" | "not_quarantined" | "unknown_status"; message: string };
+
+export interface HistoryPage {
+	entity: EntityState | null;
+	/** The newest `limit` events before the cursor, in flow order. */
+	history: RecordedEvent[];
+	/** The event_id to page from for older events; null on the oldest page. */
+	older: string | null;
+}
+
 export class EntityLedger extends DurableObject<Env> {
 	/** Where notifications go. A field, so a test can wrap the real Queue to inject a fault. */
 	notifications: Queue<EventNotification>;
 	private readonly sql: SqlStorage;
+	private tables: boolean;
 	private entity: EntityState | null;
+	private sequence: number;
 	private alarmScheduled = false;
 	/** Bumped whenever the outbox grows, so a drain knows whether to look again. */
 	private outboxChanges = 0;
@@ -43,25 +63,30 @@ export class EntityLedger extends DurableObject<Env> {
 		this.notifications = env.EVENTS_QUEUE;
 		this.sql = ctx.storage.sql;
 		// Tables are created by the first event: a lookup of an unknown key leaves nothing behind.
-		this.entity = hasTables(this.sql) ? readEntity(this.sql) : null;
+		this.tables = hasTables(this.sql);
+		this.entity = this.tables ? readEntity(this.sql) : null;
+		this.sequence = this.tables ? lastSequence(this.sql) : 0;
 		ctx.blockConcurrencyWhile(async () => {
 			this.alarmScheduled = (await ctx.storage.getAlarm()) !== null;
-			if (!this.alarmScheduled && this.entity !== null && outboxSize(this.sql) > 0) this.scheduleDrain(0);
+			if (!this.alarmScheduled && this.tables && outboxSize(this.sql) > 0) this.scheduleDrain(0);
 		});
 	}
 
 	/** Deduplicate, order and record one event; durable when this returns. */
 	record(event: IncomingEvent): Verdict {
-		if (!this.entity) createTables(this.sql);
-		const entity = this.entity;
+		if (!this.tables) {
+			createTables(this.sql);
+			this.tables = true;
+		}
 		const seen = this.sql.exec("SELECT 1 FROM events WHERE event_id = ?", event.event_id).toArray().length > 0;
 		if (seen) return this.verdict("duplicate", event);
 
-		const current: Moment | null = entity ? { at: Date.parse(entity.occurred_at), status: entity.status } : null;
-		const { applied, anomaly } = judge(event.kind as AnyKind, current, {
-			at: Date.parse(event.occurred_at),
-			status: event.status,
-		});
+		const entity = this.entity;
+		const aheadMs = Date.parse(event.occurred_at) - Date.parse(event.received_at);
+		const quarantined = aheadMs > settingsOf(this.env).MAX_FUTURE_SKEW_SECONDS * 1000;
+		const { applied, anomaly } = quarantined
+			? { applied: false, anomaly: "future_timestamp" as const }
+			: judge(event.kind as AnyKind, entity && momentOf(entity), momentOf(event));
 		const recorded: RecordedEvent = {
 			event_id: event.event_id,
 			type: event.type,
@@ -71,25 +96,66 @@ export class EntityLedger extends DurableObject<Env> {
 			previous_status: entity?.status ?? null,
 			occurred_at: event.occurred_at,
 			received_at: event.received_at,
-			result: applied ? "accepted" : "stale",
+			result: quarantined ? "quarantined" : applied ? "accepted" : "stale",
 			anomaly,
 			signature_scheme: event.signature_scheme,
 			binding: event.binding,
+			sequence: this.sequence + 1,
+			repair: null,
 		};
-		const next = applied ? this.advance(entity, event, anomaly) : entity;
-		this.ctx.storage.transactionSync(() => {
-			insertEvent(this.sql, recorded, event.payload);
-			if (next !== entity && next) writeEntity(this.sql, next);
-		});
-		this.entity = next;
-		this.outboxChanges++;
-		if (!this.alarmScheduled) this.scheduleDrain(0);
-		return this.verdict(recorded.result, event);
+		this.commit(recorded, event.payload, applied ? advance(entity, event, anomaly) : entity);
+		return this.verdict(recorded.result as Verdict["result"], event);
+	}
+
+	/** A quarantined event judged now, as if it had just arrived: applied if it is the newest. */
+	release(eventId: string, by: string): RepairOutcome {
+		const found = this.quarantined(eventId);
+		if (!found.ok) return found;
+		const entity = this.entity;
+		const { applied, anomaly } = judge(found.event.kind, entity && momentOf(entity), momentOf(found.event));
+		const released: RecordedEvent = {
+			...found.event,
+			result: applied ? "accepted" : "stale",
+			anomaly,
+			previous_status: entity?.status ?? null,
+			repair: { action: "release", by, reason: null, at: new Date().toISOString() },
+		};
+		const related = relatedOf(released.type, this.payloadOf(eventId) ?? "{}");
+		this.repairEvent(released, applied ? advance(entity, { ...released, related }, anomaly) : entity);
+		return { ok: true, event: released, entity: this.entity };
+	}
+
+	/** A quarantined event kept in the history as discarded, never applied or forwarded. */
+	discard(eventId: string, by: string, reason: string): RepairOutcome {
+		const found = this.quarantined(eventId);
+		if (!found.ok) return found;
+		const discarded: RecordedEvent = {
+			...found.event,
+			result: "discarded",
+			repair: { action: "discard", by, reason, at: new Date().toISOString() },
+		};
+		this.repairEvent(discarded, this.entity);
+		return { ok: true, event: discarded, entity: this.entity };
+	}
+
+	/** Sets the status now, whatever the state's time (a pinned entity included), recorded as a correction. */
+	correct(status: string, by: string, reason: string): RepairOutcome {
+		const entity = this.entity;
+		if (!entity) return { ok: false, error: "not_found", message: "the entity has no state to correct" };
+		if (!isKnownStatus(entity.kind, status)) {
+			return { ok: false, error: "unknown_status", message: `${status} is not a status of ${entity.kind}` };
+		}
+		const type = readHistory(this.sql).at(-1)?.type ?? entity.kind;
+		const repair: Repair = { action: "correction", by, reason, at: new Date().toISOString() };
+		const correction = correctionOf(entity, type, status, repair, this.sequence + 1);
+		const payload = JSON.stringify({ correction: { status, by, reason, at: repair.at } });
+		this.commit(correction, payload, advance(entity, { ...correction, related: {} }, null));
+		return { ok: true, event: correction, entity: this.entity };
 	}
 
 	/** Puts a recorded event back in the outbox, to be sent again after `delayMs`. */
 	async requeue(eventId: string, delayMs: number): Promise<boolean> {
-		const found = this.entity !== null && requeueEvent(this.sql, eventId);
+		const found = this.tables && requeueEvent(this.sql, eventId);
 		this.outboxChanges++;
 		const due = Date.now() + delayMs;
 		const alarm = await this.ctx.storage.getAlarm();
@@ -99,15 +165,19 @@ export class EntityLedger extends DurableObject<Env> {
 
 	/** The whole body of one recorded event, for notifications that travel by reference. */
 	payloadOf(eventId: string): string | null {
-		if (!this.entity) return null;
+		if (!this.tables) return null;
 		const row = this.sql.exec<{ payload: string }>("SELECT payload FROM events WHERE event_id = ?", eventId).toArray();
 		return row[0]?.payload ?? null;
 	}
 
-	/** The entity and its history in flow order: what a partner lookup shows. */
-	snapshot(): { entity: EntityState; history: RecordedEvent[] } | null {
-		if (!this.entity) return null;
-		return { entity: this.entity, history: readHistory(this.sql, this.entity.kind as AnyKind) };
+	/** The entity and a page of its history, newest first by page, in flow order within it. */
+	snapshot(limit = 50, before: string | null = null): HistoryPage | null {
+		if (!this.tables) return null;
+		const history = readHistory(this.sql);
+		const end = before === null ? history.length : history.findIndex((e) => e.event_id === before);
+		const start = Math.max(0, (end < 0 ? 0 : end) - limit);
+		const page = history.slice(start, end < 0 ? 0 : end);
+		return { entity: this.entity, history: page, older: start > 0 ? history[start].event_id : null };
 	}
 
 	override async alarm(): Promise<void> {
@@ -115,12 +185,44 @@ export class EntityLedger extends DurableObject<Env> {
 		await this.drain();
 	}
 
+	private quarantined(eventId: string): { ok: true; event: RecordedEvent } | Extract<RepairOutcome, { ok: false }> {
+		const event = this.tables ? findEvent(this.sql, eventId) : null;
+		if (!event) return { ok: false, error: "not_found", message: `no event ${eventId} in this entity's history` };
+		if (event.result !== "quarantined") {
+			return { ok: false, error: "not_quarantined", message: `event ${eventId} is ${event.result}, not quarantined` };
+		}
+		return { ok: true, event };
+	}
+
+	private commit(recorded: RecordedEvent, payload: string, next: EntityState | null): void {
+		this.ctx.storage.transactionSync(() => {
+			insertEvent(this.sql, recorded, payload);
+			if (next !== this.entity && next) writeEntity(this.sql, next);
+		});
+		this.sequence = recorded.sequence;
+		this.entity = next;
+		this.owe();
+	}
+
+	private repairEvent(repaired: RecordedEvent, next: EntityState | null): void {
+		this.ctx.storage.transactionSync(() => {
+			updateEvent(this.sql, repaired);
+			if (next !== this.entity && next) writeEntity(this.sql, next);
+		});
+		this.entity = next;
+		this.owe();
+	}
+
+	private owe(): void {
+		this.outboxChanges++;
+		if (!this.alarmScheduled) this.scheduleDrain(0);
+	}
+
 	/** Send the outbox to the Queue, oldest first; on failure keep it and retry later. */
 	private async drain(): Promise<void> {
 		for (;;) {
 			// Read the state on every round: events recorded while we awaited the Queue changed it.
 			const entity = this.entity;
-			if (!entity) return;
 			const changesBefore = this.outboxChanges;
 			const entries = readOutbox(this.sql, DRAIN_BATCH);
 			if (entries.length === 0) return;
@@ -135,7 +237,7 @@ export class EntityLedger extends DurableObject<Env> {
 				const delay = backoff(attempts, 1000, MAX_BACKOFF_MS);
 				log("warn", {
 					message: "outbox send failed",
-					entity: entityName(entity.kind, entity.key),
+					entity: entityName(entries[0].record.kind, entries[0].record.key),
 					attempts,
 					retry_in_ms: Math.round(delay),
 					error: String(err),
@@ -147,23 +249,8 @@ export class EntityLedger extends DurableObject<Env> {
 		}
 	}
 
-	private advance(entity: EntityState | null, event: IncomingEvent, anomaly: RecordedEvent["anomaly"]): EntityState {
-		return {
-			kind: event.kind,
-			key: event.key,
-			status: event.status,
-			occurred_at: event.occurred_at,
-			updated_at: event.received_at,
-			version: (entity?.version ?? 0) + 1,
-			related: { ...entity?.related, ...event.related },
-			anomalies: anomaly
-				? [...(entity?.anomalies ?? []), { event_id: event.event_id, anomaly }]
-				: (entity?.anomalies ?? []),
-		};
-	}
-
 	private verdict(result: Verdict["result"], event: IncomingEvent): Verdict {
-		return { result, event_id: event.event_id, entity: event.entity, status: this.entity?.status ?? event.status };
+		return { result, event_id: event.event_id, entity: event.entity, status: this.entity?.status ?? null };
 	}
 
 	private scheduleDrain(delayMs: number): void {

@@ -2,25 +2,30 @@
 import type { EntityState, EventNotification } from "../model";
 import type { OutboxEntry } from "./tables";
 
-/** Queue limits: 128 KB a message, 256 KB and 100 messages a batch. We stay below with room. */
-const INLINE_PAYLOAD_MAX_BYTES = 96_000;
+/**
+ * Queue limits: 128 KB a message, 256 KB and 100 messages a batch. A message carries its payload
+ * only while the whole message stays under MESSAGE_MAX_BYTES, whatever the record and the entity
+ * hold (bounded fields, at most MAX_ANOMALIES kept); a larger one travels by reference.
+ */
+const MESSAGE_MAX_BYTES = 110_000;
 const BATCH_MAX_BYTES = 200_000;
 const BATCH_MAX_MESSAGES = 100;
-const ENVELOPE_BYTES = 2_000;
 
 export interface OutboxBatch {
 	seqs: number[];
 	messages: MessageSendRequest<EventNotification>[];
 }
 
-export function notificationsOf(entries: OutboxEntry[], entity: EntityState): OutboxBatch[] {
+export function notificationsOf(entries: OutboxEntry[], entity: EntityState | null): OutboxBatch[] {
 	const batches: OutboxBatch[] = [];
 	let current: OutboxBatch = { seqs: [], messages: [] };
 	let bytes = 0;
+	const entityBytes = serialisedSize(JSON.stringify(entity));
 	for (const { seq, record, payload } of entries) {
-		const size = serialisedSize(payload);
-		const inline = size <= INLINE_PAYLOAD_MAX_BYTES;
-		const messageBytes = ENVELOPE_BYTES + (inline ? size : 0);
+		const recordBytes = entityBytes + serialisedSize(JSON.stringify(record));
+		const payloadBytes = serialisedSize(payload);
+		const inline = recordBytes + payloadBytes <= MESSAGE_MAX_BYTES;
+		const messageBytes = recordBytes + (inline ? payloadBytes : 0);
 		if (current.messages.length === BATCH_MAX_MESSAGES || bytes + messageBytes > BATCH_MAX_BYTES) {
 			batches.push(current);
 			current = { seqs: [], messages: [] };
@@ -34,7 +39,15 @@ export function notificationsOf(entries: OutboxEntry[], entity: EntityState): Ou
 	return batches;
 }
 
-/** Queue messages are V8-serialised: a string with any character past Latin-1 takes 2 bytes a char. */
+/**
+ * An upper bound of a string's size in a Queue message: its UTF-8 length (measured locally, a
+ * message of 64,000 `ç` is refused where 127,000 `c` pass; a character past U+07FF takes 3 bytes).
+ */
 function serialisedSize(text: string): number {
-	return /[\u0100-\uffff]/.test(text) ? text.length * 2 : text.length;
+	let bytes = text.length;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code >= 0x80) bytes += code < 0x800 || (code >= 0xd800 && code < 0xe000) ? 1 : 2;
+	}
+	return bytes;
 }

@@ -1,5 +1,4 @@
 /** The ledger's own SQLite tables inside its Durable Object. */
-import type { AnyKind } from "../catalog/catalog";
 import { compareMoments } from "../catalog/ordering";
 import type { EntityState, RecordedEvent } from "../model";
 
@@ -42,11 +41,27 @@ export function writeEntity(sql: SqlStorage, entity: EntityState): void {
 /** Records the event with its notification owed (callers wrap this in a transaction). */
 export function insertEvent(sql: SqlStorage, event: RecordedEvent, payload: string): void {
 	sql.exec(
-		"INSERT INTO events (event_id, unsent, record, payload) VALUES (?, 0, ?, ?)",
+		"INSERT INTO events (seq, event_id, unsent, record, payload) VALUES (?, ?, 0, ?, ?)",
+		event.sequence,
 		event.event_id,
 		JSON.stringify(event),
 		payload,
 	);
+}
+
+/** A repaired record, owed to the Queue again so the history and the destinations learn of it. */
+export function updateEvent(sql: SqlStorage, event: RecordedEvent): void {
+	sql.exec("UPDATE events SET record = ?, unsent = 0 WHERE seq = ?", JSON.stringify(event), event.sequence);
+}
+
+export function findEvent(sql: SqlStorage, eventId: string): RecordedEvent | null {
+	const row = sql.exec<{ record: string }>("SELECT record FROM events WHERE event_id = ?", eventId).toArray()[0];
+	return row ? (JSON.parse(row.record) as RecordedEvent) : null;
+}
+
+/** The sequence number of the last event recorded (0 before the first). */
+export function lastSequence(sql: SqlStorage): number {
+	return sql.exec<{ n: number | null }>("SELECT max(seq) AS n FROM events").one().n ?? 0;
 }
 
 /** Back into the outbox (if still recorded; a queued one stays as it is); false if unknown. */
@@ -90,14 +105,14 @@ export function outboxSize(sql: SqlStorage): number {
 }
 
 /** Every event of the entity, in flow order (time, then final over open, then flow step). */
-export function readHistory(sql: SqlStorage, kind: AnyKind): RecordedEvent[] {
+export function readHistory(sql: SqlStorage): RecordedEvent[] {
 	const records = sql
 		.exec<{ record: string }>("SELECT record FROM events ORDER BY seq")
 		.toArray()
 		.map((row) => JSON.parse(row.record) as RecordedEvent);
 	return records.sort((a, b) =>
 		compareMoments(
-			kind,
+			a.kind,
 			{ at: Date.parse(a.occurred_at), status: a.status },
 			{ at: Date.parse(b.occurred_at), status: b.status },
 		),

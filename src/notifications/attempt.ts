@@ -24,6 +24,8 @@ export function notificationBody(event: RecordedEvent, payload: string): string 
 		received_at: event.received_at,
 		applied: event.result === "accepted",
 		anomaly: event.anomaly,
+		sequence: event.sequence,
+		repair: event.repair,
 	});
 	return `${head.slice(0, -1)},"data":${payload}}`;
 }

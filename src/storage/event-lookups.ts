@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { RecordedResult } from "../model";
 import type { EventRow } from "./event-rows";
 import { events } from "./schema";
 
@@ -12,7 +13,7 @@ export interface EventFilters {
 	kind?: string;
 	key?: string;
 	status?: string;
-	result?: "accepted" | "stale";
+	result?: RecordedResult;
 	/** received_at >= since */
 	since?: string;
 	/** received_at < until */

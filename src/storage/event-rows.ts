@@ -1,15 +1,14 @@
 /** The one mapping between the event model and D1's rows: `events` and `entities`. */
 import type { AnyKind } from "../catalog/catalog";
-import type { Anomaly } from "../catalog/ordering";
-import type { EntityState, RecordedEvent, RecordedResult } from "../model";
+import type { EntityState, EventAnomaly, RecordedEvent, RecordedResult, Repair } from "../model";
 import type { entities, events } from "./schema";
 
 export type EventRow = typeof events.$inferSelect;
 export type EntityRow = typeof entities.$inferSelect;
 
 export function toEventRow(event: RecordedEvent, payload: string): EventRow {
-	const { kind, key, ...rest } = event;
-	return { ...rest, entity_kind: kind, entity_key: key, payload };
+	const { kind, key, repair, ...rest } = event;
+	return { ...rest, entity_kind: kind, entity_key: key, repair: repair && JSON.stringify(repair), payload };
 }
 
 /** The recorded event of a row, with or without its payload column. */
@@ -24,9 +23,11 @@ export function fromEventRow(row: Omit<EventRow, "payload">): RecordedEvent {
 		occurred_at: row.occurred_at,
 		received_at: row.received_at,
 		result: row.result as RecordedResult,
-		anomaly: row.anomaly as Anomaly | null,
+		anomaly: row.anomaly as EventAnomaly | null,
 		signature_scheme: row.signature_scheme,
 		binding: row.binding,
+		sequence: row.sequence,
+		repair: row.repair === null ? null : (JSON.parse(row.repair) as Repair),
 	};
 }
 

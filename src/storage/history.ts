@@ -15,6 +15,7 @@ export async function writeHistory(db: D1Database, notifications: EventNotificat
 	);
 	const latest = new Map<string, EntityState>();
 	for (const { entity } of notifications) {
+		if (!entity) continue;
 		const name = entityName(entity.kind, entity.key);
 		if ((latest.get(name)?.version ?? -1) < entity.version) latest.set(name, entity);
 	}
@@ -24,7 +25,14 @@ export async function writeHistory(db: D1Database, notifications: EventNotificat
 	);
 
 	const statements = [
-		...insertRows(events, eventRows, sql`ON CONFLICT DO NOTHING`),
+		// A resend changes nothing; only an admin's release or discard of a quarantined event is written over it.
+		...insertRows(
+			events,
+			eventRows,
+			sql`ON CONFLICT (event_id) DO UPDATE SET result = excluded.result, anomaly = excluded.anomaly,
+				previous_status = excluded.previous_status, repair = excluded.repair
+				WHERE ${events.result} = 'quarantined' AND excluded.result != 'quarantined'`,
+		),
 		// Notifications arrive in any order: only a newer version of the entity wins.
 		...insertRows(
 			entities,

@@ -1,5 +1,6 @@
 /** The D1 history: every event, every entity's latest state, their links, the ingress receipts. */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { RECORDED_RESULTS, RESULTS } from "../model";
 
 export const events = sqliteTable(
 	"events",
@@ -12,10 +13,14 @@ export const events = sqliteTable(
 		previous_status: text(),
 		occurred_at: text().notNull(),
 		received_at: text().notNull(),
-		result: text({ enum: ["accepted", "stale"] }).notNull(),
+		result: text({ enum: RECORDED_RESULTS }).notNull(),
 		anomaly: text(),
 		signature_scheme: text().notNull(),
 		binding: text().notNull(),
+		/** 1, 2, … in the order the entity's ledger recorded its events. */
+		sequence: integer().notNull().default(0),
+		/** JSON `Repair`: an admin's correction, release or discard; null for QI Tech's own events. */
+		repair: text(),
 		/** The whole JSON body as received, byte for byte. */
 		payload: text().notNull(),
 	},
@@ -72,7 +77,7 @@ export const receipts = sqliteTable(
 	{
 		id: integer().primaryKey({ autoIncrement: true }),
 		received_at: text().notNull(),
-		outcome: text({ enum: ["accepted", "duplicate", "stale", "rejected", "suppressed"] }).notNull(),
+		outcome: text({ enum: [...RESULTS, "rejected", "suppressed"] }).notNull(),
 		reason: text(),
 		event_id: text(),
 		entity: text(),

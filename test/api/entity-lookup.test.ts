@@ -75,7 +75,18 @@ describe("GET /v1/entities/{kind}/{key}", () => {
 			["not_in_the_docs", "accepted", "pending_formalization", "unknown_status"],
 		]);
 		expect(Object.keys(history[0]).sort()).toEqual(
-			["anomaly", "event_id", "occurred_at", "previous_status", "received_at", "result", "status", "type"].sort(),
+			[
+				"anomaly",
+				"event_id",
+				"occurred_at",
+				"previous_status",
+				"received_at",
+				"repair",
+				"result",
+				"sequence",
+				"status",
+				"type",
+			].sort(),
 		);
 	});
 
@@ -103,5 +114,30 @@ describe("GET /v1/entities/{kind}/{key}", () => {
 		const text = await response.text();
 		expect(JSON.parse(text).error.code).toBe("unavailable");
 		expect(text).not.toContain("injected");
+	});
+});
+
+describe("GET /v1/entities/{kind}/{key}, a long history", () => {
+	it("pages through it newest first, 50 by default, each page in flow order, without gaps or repeats", async () => {
+		const key = crypto.randomUUID();
+		const type = "trade_receivables.asset_status_change";
+		const start = Date.parse("2024-04-23T15:00:00Z");
+		const sent: string[] = [];
+		for (let i = 0; i < 120; i++) {
+			const at = new Date(start + i * 1000).toISOString();
+			const status = i % 2 === 0 ? "pending_documentation" : "pre_approved";
+			sent.push((await deliverOk(eventBody({ type, key, status, at }))).event_id);
+		}
+		type Page = { history: { event_id: string }[]; next_cursor: string | null };
+		const pages: Page[] = [await lookupOk<Page>(`/v1/entities/asset/${key}`)];
+		for (let cursor = pages[0].next_cursor; cursor !== null; cursor = pages.at(-1)?.next_cursor ?? null) {
+			pages.push(await lookupOk<Page>(`/v1/entities/asset/${key}?cursor=${encodeURIComponent(cursor)}`));
+		}
+		expect(pages.map((p) => p.history.length)).toEqual([50, 50, 20]);
+		const ids = (p: Page) => p.history.map((e) => e.event_id);
+		expect(ids(pages[0])).toEqual(sent.slice(70));
+		expect([...pages].reverse().flatMap(ids)).toEqual(sent);
+		const small = await lookupOk<Page>(`/v1/entities/asset/${key}?limit=5`);
+		expect(ids(small)).toEqual(sent.slice(115));
 	});
 });

@@ -13,6 +13,7 @@ export interface LookupOptions {
 	key?: string | null;
 	headers?: Record<string, string>;
 	method?: string;
+	body?: string;
 }
 
 export function lookup(path: string, options: LookupOptions = {}): Promise<Response> {
@@ -36,6 +37,6 @@ export interface ErrorBody {
 	error: { code: string; message: string; details?: unknown };
 }
 
-function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET" }: LookupOptions): RequestInit {
-	return { method, headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers } };
+function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET", body }: LookupOptions): RequestInit {
+	return { method, body, headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers } };
 }

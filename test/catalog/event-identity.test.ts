@@ -40,12 +40,13 @@ describe("event identity", () => {
 		expect(pa.event.event_id).toBe(pb.event.event_id);
 	});
 
-	it("gives an unknown type the digest of its raw body and files it under unclassified", async () => {
+	it("gives an unknown type the digest of its raw body and files it under unclassified, one entity per event", async () => {
 		const body = `{"webhook_type":"baas.something_new","webhook_datetime":"2024-04-23T15:08:30Z","data":{"x":1}}`;
 		const parsed = await classify(JSON.parse(body), bytes(body));
 		if (!parsed.ok) throw new Error("expected a valid event");
-		expect(parsed.event.entity).toBe("unclassified:baas.something_new");
 		expect(parsed.event.event_id).toBe(await sha256(body));
+		expect(parsed.event.entity).toBe(`unclassified:${parsed.event.event_id}`);
+		expect(parsed.event.type).toBe("baas.something_new");
 	});
 });
 

@@ -166,7 +166,7 @@ describe("durable before we answer", () => {
 			"waiting_signature",
 			"issued",
 		]);
-		expect(snapshot?.entity.version).toBe(3);
+		expect(snapshot?.entity?.version).toBe(3);
 	});
 
 	it("answers 503 unavailable, never 2xx, when the entity's ledger cannot record the event", async () => {

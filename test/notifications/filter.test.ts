@@ -20,6 +20,8 @@ async function notificationOf(payload: string): Promise<Body> {
 		anomaly: null,
 		signature_scheme: "hs256",
 		binding: "none",
+		sequence: 1,
+		repair: null,
 	};
 	return JSON.parse(notificationBody(event, payload));
 }

@@ -12,7 +12,7 @@ const toWorker: Send = (body, headers) => exports.default.fetch(WEBHOOK_URL, { m
 async function ledgerStatuses(plan: Plan) {
 	const names = plan.entities.map((e) => `${e.kind}:${e.key}`);
 	const snapshots = await Promise.all(names.map((name) => ledgerOf(name).snapshot()));
-	return new Map(names.map((name, i) => [name, snapshots[i]?.entity.status ?? null]));
+	return new Map(names.map((name, i) => [name, snapshots[i]?.entity?.status ?? null]));
 }
 
 async function simulate(options: Partial<PlanOptions>, scheme: Scheme = "hs256", send = toWorker) {

@@ -63,6 +63,7 @@ describe("the D1 history written by the queue consumer", () => {
 		const [paid, completed] = await notificationsFor("payment_batch", key, ["paid", "completed"]);
 		await historyRows([completed.event.event_id]);
 		// The first notification carried the entity as it was then (version 1, paid).
+		if (!paid.entity) throw new Error("expected a state");
 		await consume([{ ...paid, entity: { ...paid.entity, status: "paid", version: 1 } }]);
 		expect(await entityRow("payment_batch", key)).toMatchObject({ status: "completed", version: 2 });
 	});

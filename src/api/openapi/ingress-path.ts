@@ -6,15 +6,21 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { envelopeSchema } from "../../catalog/event";
 import { MAX_BODY_BYTES } from "../../ingress/body";
 import { WEBHOOK_PATH } from "../../ingress/webhook-path";
-import type { Verdict } from "../../model";
+import { RESULTS, type Verdict } from "../../model";
 import { errorResponse } from "../schemas";
 
 const verdictSchema = z
 	.object({
-		result: z.enum(["accepted", "duplicate", "stale"]),
+		result: z.enum(RESULTS).openapi({
+			description:
+				"`quarantined`: dated too far ahead of its arrival; kept, not applied, not forwarded. QI Tech need not resend.",
+		}),
 		event_id: z.string(),
 		entity: z.string().openapi({ description: "`kind:key`", example: "asset:A-1" }),
-		status: z.string().openapi({ description: "The entity's status after this event." }),
+		status: z
+			.string()
+			.nullable()
+			.openapi({ description: "The entity's status after this event (null: it has none yet)." }),
 	})
 	.openapi("Verdict");
 // Fails to compile if the ingress's answer and its description drift apart.

@@ -8,7 +8,7 @@ import { entityName } from "../../catalog/event";
 import { ApiError } from "../../errors";
 import { ledgerOf } from "../../ledger/ledger-of";
 import { log } from "../../logger";
-import type { EntityState, RecordedEvent } from "../../model";
+import type { RecordedEvent } from "../../model";
 import {
 	type EntityFilters,
 	type EntityPosition,
@@ -17,8 +17,8 @@ import {
 	listEntities,
 } from "../../storage/entity-lookups";
 import type { ApiEnv } from "../context";
-import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
-import { entityDetailSchema, entitySchema, errorResponses, kindSchema, LINKS } from "../schemas";
+import { decodeCursor, encodeCursor, pageOf, pageQuery, paginate } from "../pagination";
+import { entityDetailSchema, entitySchema, errorResponses, kindSchema, LINKS, publicEntity } from "../schemas";
 import { isoTime } from "../validation";
 
 const security = [{ partnerKey: [] }];
@@ -30,10 +30,10 @@ const getEntity = createRoute({
 	summary: "Where an entity stands and everything that happened to it",
 	description: "Read from the entity's own ledger: an event is here as soon as the webhook was answered 200.",
 	security,
-	request: { params: z.object({ kind: kindSchema, key: z.string().min(1).max(512) }) },
+	request: { params: z.object({ kind: kindSchema, key: z.string().min(1).max(512) }), query: z.object(pageQuery) },
 	responses: {
 		200: {
-			description: "The entity and its history in flow order",
+			description: "The entity and the newest page of its history, in flow order",
 			content: { "application/json": { schema: entityDetailSchema } },
 		},
 		...errorResponses(400, 401, 404, 429, 503),
@@ -86,9 +86,18 @@ const listEntitiesRoute = createRoute({
 export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(getEntity, async (c) => {
 		const { kind, key } = c.req.valid("param");
-		const snapshot = await snapshotOf(c.env, entityName(kind, key));
-		if (!snapshot) throw new ApiError("not_found", `no ${kind} with key ${key}`);
-		return c.json({ entity: entityView(snapshot.entity), history: snapshot.history.map(historyEntry) }, 200);
+		const { limit, cursor } = c.req.valid("query");
+		const before = cursor ? String(decodeCursor(cursor, HISTORY_ORDER, 1)[0]) : null;
+		const page = await snapshotOf(c.env, entityName(kind, key), limit, before);
+		if (!page) throw new ApiError("not_found", `no ${kind} with key ${key}`);
+		return c.json(
+			{
+				entity: page.entity && publicEntity(page.entity),
+				history: page.history.map(historyEntry),
+				next_cursor: page.older && encodeCursor(HISTORY_ORDER, [page.older]),
+			},
+			200,
+		);
 	});
 
 	api.openapi(listEntitiesRoute, async (c) => {
@@ -100,29 +109,26 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 			: null;
 		const rows = await listEntities(c.env.HISTORY, filters, after, query.limit + 1);
 		return c.json(
-			paginate(rows.map(entityView), query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)),
+			paginate(rows.map(publicEntity), query.limit, `entities.${order}`, (e) => entityPositionOf(order, e)),
 			200,
 		);
 	});
 }
 
-async function snapshotOf(env: ApiEnv["Bindings"], entity: string) {
+const HISTORY_ORDER = "entity.history";
+
+async function snapshotOf(env: ApiEnv["Bindings"], entity: string, limit: number, before: string | null) {
 	try {
-		return await ledgerOf(env, entity).snapshot();
+		return await ledgerOf(env, entity).snapshot(limit, before);
 	} catch (err) {
 		log("error", { message: "ledger unavailable for lookup", entity, error: String(err) });
 		throw new ApiError("unavailable", "the entity could not be read; retry later", undefined, { "Retry-After": "1" });
 	}
 }
 
-/** The version is the ledger's and D1's concern, not the partner's. */
-function entityView({ version: _version, ...entity }: EntityState) {
-	return entity;
-}
-
 function historyEntry(e: RecordedEvent) {
-	const { event_id, type, status, previous_status, occurred_at, received_at, result, anomaly } = e;
-	return { event_id, type, status, previous_status, occurred_at, received_at, result, anomaly };
+	const { event_id, type, status, previous_status, occurred_at, received_at, result, anomaly, sequence, repair } = e;
+	return { event_id, type, status, previous_status, occurred_at, received_at, result, anomaly, sequence, repair };
 }
 
 function entityFilters(q: z.infer<typeof listQuery>): EntityFilters {

@@ -1,6 +1,7 @@
 /** GET /v1/events and GET /v1/events/{event_id}: the recorded events, from the D1 history. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
+import { RECORDED_RESULTS } from "../../model";
 import { type EventPosition, eventById, listEvents } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
 import type { ApiEnv } from "../context";
@@ -22,7 +23,7 @@ const listQuery = z
 			.max(200)
 			.optional()
 			.openapi({ description: "Status the event carried; needs `kind` or `type`." }),
-		result: z.enum(["accepted", "stale"]).optional(),
+		result: z.enum(RECORDED_RESULTS).optional(),
 		since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received at or after this time." }),
 		until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received before this time." }),
 		...pageQuery,
