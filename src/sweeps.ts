@@ -5,13 +5,14 @@
  */
 import type { Env } from "./env";
 import { log } from "./logger";
+import { strandedDeliveries } from "./notifications/stranded";
 
 export interface Sweep {
 	name: string;
 	run(env: Env, now: Date): Promise<Record<string, number> | undefined>;
 }
 
-export const SWEEPS: Sweep[] = [];
+export const SWEEPS: Sweep[] = [strandedDeliveries];
 
 export async function runSweeps(env: Env, now: Date, sweeps: readonly Sweep[] = SWEEPS): Promise<void> {
 	for (const sweep of sweeps) {

@@ -175,7 +175,13 @@ export class EntityLedger extends DurableObject<Env> {
 		if (!this.tables) return null;
 		const history = readHistory(this.sql);
 		// An unknown cursor reads as the oldest end: an empty page.
-		const end = before === null ? history.length : Math.max(0, history.findIndex((e) => e.event_id === before));
+		const end =
+			before === null
+				? history.length
+				: Math.max(
+						0,
+						history.findIndex((e) => e.event_id === before),
+					);
 		const start = Math.max(0, end - limit);
 		const page = history.slice(start, end);
 		return { entity: this.entity, history: page, older: start > 0 ? history[start].event_id : null };

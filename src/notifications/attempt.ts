@@ -1,6 +1,7 @@
 /** One delivery attempt: POST the signed notification and classify the answer. */
 import { backoff } from "../backoff";
 import type { RecordedEvent } from "../model";
+import { checkDestinationUrl } from "./destination-url";
 import { signatureHeaders } from "./standard-webhooks";
 
 export const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -10,7 +11,7 @@ const MAX_DELAY_SECONDS = 43_200;
 export type AttemptResult =
 	| { outcome: "delivered"; status: number }
 	| { outcome: "retry"; status: number | null; error: string; retryAfterSeconds: number | null }
-	| { outcome: "failed"; status: number; error: string };
+	| { outcome: "failed"; status: number | null; error: string };
 
 /** The body partners receive: our event fields, QI Tech's payload as received under `data`. */
 export function notificationBody(event: RecordedEvent, payload: string): string {
@@ -30,17 +31,31 @@ export function notificationBody(event: RecordedEvent, payload: string): string 
 	return `${head.slice(0, -1)},"data":${payload}}`;
 }
 
+/** `allowInsecureLocal` is ALLOW_INSECURE_DESTINATIONS: the URL is checked again at send time. */
 export async function attempt(
 	url: string,
 	secret: string,
 	event: RecordedEvent,
 	payload: string,
+	allowInsecureLocal: boolean,
 ): Promise<AttemptResult> {
+	try {
+		checkDestinationUrl(url, allowInsecureLocal);
+	} catch (err) {
+		return { outcome: "failed", status: null, error: `not sent: ${(err as Error).message}` };
+	}
 	const body = notificationBody(event, payload);
 	const headers = { "content-type": "application/json", ...(await signatureHeaders(secret, event.event_id, body)) };
 	let response: Response;
 	try {
-		response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+		// A redirect is never followed: a 307 would re-post the signed body wherever it points.
+		response = await fetch(url, {
+			method: "POST",
+			body,
+			headers,
+			redirect: "manual",
+			signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+		});
 	} catch (err) {
 		const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
 		return {
@@ -53,6 +68,9 @@ export async function attempt(
 	await response.body?.cancel();
 	const status = response.status;
 	if (status >= 200 && status < 300) return { outcome: "delivered", status };
+	if (status >= 300 && status < 400) {
+		return { outcome: "failed", status, error: `HTTP ${status}: redirect${whereTo(response)} not followed` };
+	}
 	if (status === 408 || status === 429 || status >= 500) {
 		return {
 			outcome: "retry",
@@ -62,6 +80,14 @@ export async function attempt(
 		};
 	}
 	return { outcome: "failed", status, error: `HTTP ${status}` };
+}
+
+function whereTo(response: Response): string {
+	try {
+		return ` to ${new URL(response.headers.get("location") ?? "").host}`;
+	} catch {
+		return "";
+	}
 }
 
 function retryAfter(value: string | null): number | null {

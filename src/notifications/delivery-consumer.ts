@@ -36,7 +36,9 @@ async function deliverOne(
 			await setOutcome(env.HISTORY, job, "paused");
 			return message.ack();
 		}
-		const result = await attempt(destination.url, destination.secret, fromEventRow(work.event), work.event.payload);
+		const event = fromEventRow(work.event);
+		const allowLocal = settings.ALLOW_INSECURE_DESTINATIONS;
+		const result = await attempt(destination.url, destination.secret, event, work.event.payload, allowLocal);
 		const now = new Date();
 		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
 		const disable =

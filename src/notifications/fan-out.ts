@@ -1,9 +1,12 @@
 /** From recorded events to one delivery job per (event, destination that wants it). */
 import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { log } from "../logger";
 import type { EventNotification } from "../model";
 import { type DeliveryKey, recordOwedDeliveries } from "../storage/deliveries";
 import { listDestinations } from "../storage/destinations";
 import { wants } from "./destination-rules";
+import { STRANDED_AFTER_MS } from "./stranded";
 
 export type DeliveryJob = DeliveryKey;
 
@@ -34,6 +37,21 @@ export async function enqueueDeliveries(env: Env, jobs: DeliveryJob[]): Promise<
 		const slice = jobs.slice(i, i + SEND_BATCH_MAX);
 		await env.DELIVERIES_QUEUE.sendBatch(
 			slice.map(({ event_id, destination_id }) => ({ body: { event_id, destination_id } })),
+		);
+	}
+}
+
+/** For an admin's request: rows are reopened already, so a Queue that refuses leaves them to the sweep. */
+export async function enqueueForAdmin(env: Env, jobs: DeliveryJob[]): Promise<void> {
+	try {
+		await enqueueDeliveries(env, jobs);
+	} catch (err) {
+		log("error", { message: "deliveries not enqueued; the stranded-deliveries sweep will", error: String(err) });
+		throw new ApiError(
+			"unavailable",
+			`${jobs.length} deliveries are pending but could not be queued; they will be sent within ${STRANDED_AFTER_MS / 60_000 + 1} minutes`,
+			undefined,
+			{ "Retry-After": "60" },
 		);
 	}
 }

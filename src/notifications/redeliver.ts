@@ -4,7 +4,7 @@ import type { RecordedEvent } from "../model";
 import { recordOwedDeliveries, reopenEventDeliveries } from "../storage/deliveries";
 import { listDestinations } from "../storage/destinations";
 import { wants } from "./destination-rules";
-import { enqueueDeliveries } from "./fan-out";
+import { enqueueForAdmin } from "./fan-out";
 
 /** To every enabled destination that wants it now, including ones added after it arrived. */
 export async function redeliver(
@@ -17,6 +17,6 @@ export async function redeliver(
 		targets.map((destination_id) => ({ event_id: event.event_id, destination_id, outcome: "pending" })),
 	);
 	const reopened = await reopenEventDeliveries(env.HISTORY, event.event_id, targets);
-	await enqueueDeliveries(env, reopened);
+	await enqueueForAdmin(env, reopened);
 	return reopened.length;
 }

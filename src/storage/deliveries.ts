@@ -1,5 +1,5 @@
 /** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type DeliveryOutcome, deliveries, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
@@ -109,5 +109,40 @@ export async function reopenEventDeliveries(
 		.update(deliveries)
 		.set({ outcome: "pending", updated_at: new Date().toISOString() })
 		.where(and(eq(deliveries.event_id, eventId), inArray(deliveries.destination_id, destinationIds)))
+		.returning({ event_id: deliveries.event_id, destination_id: deliveries.destination_id });
+}
+
+/**
+ * Pending deliveries nothing has touched since `cutoff` and none is due after it: their Queue
+ * message was lost (an enqueue that failed after the row was written). Marks them touched now and
+ * returns them, at most `limit`, oldest first; for one destination only when given.
+ */
+export async function reclaimStranded(
+	db: D1Database,
+	cutoff: string,
+	limit: number,
+	destinationId: string | null = null,
+): Promise<DeliveryKey[]> {
+	return strandedQuery(db, cutoff, limit, destinationId);
+}
+
+export function strandedQuery(db: D1Database, cutoff: string, limit: number, destinationId: string | null) {
+	const stale = and(
+		eq(deliveries.outcome, "pending"),
+		lt(deliveries.updated_at, cutoff),
+		or(isNull(deliveries.next_attempt_at), lt(deliveries.next_attempt_at, cutoff)),
+		destinationId === null ? undefined : eq(deliveries.destination_id, destinationId),
+	);
+	const d1 = drizzle(db);
+	const picked = d1
+		.select({ rowid: sql`rowid` })
+		.from(deliveries)
+		.where(stale)
+		.orderBy(deliveries.updated_at)
+		.limit(limit);
+	return d1
+		.update(deliveries)
+		.set({ updated_at: new Date().toISOString() })
+		.where(sql`rowid IN ${picked}`)
 		.returning({ event_id: deliveries.event_id, destination_id: deliveries.destination_id });
 }

@@ -44,5 +44,7 @@ export const deliveries = sqliteTable(
 	(t) => [
 		primaryKey({ columns: [t.event_id, t.destination_id] }),
 		index("deliveries_by_destination").on(t.destination_id, t.outcome, t.created_at),
+		// The sweep for deliveries left pending (src/notifications/stranded.ts).
+		index("deliveries_by_outcome").on(t.outcome, t.updated_at),
 	],
 );

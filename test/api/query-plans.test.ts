@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { strandedQuery } from "../../src/storage/deliveries";
 import {
 	type EntityFilters,
 	type EntityPosition,
@@ -30,7 +31,8 @@ function problemsOf(plan: string[], unfiltered: boolean): string[] {
 	return plan.filter(
 		(step) =>
 			/TEMP B-TREE/.test(step) ||
-			(/^SCAN (events|entities|receipts)\b/.test(step) && !(unfiltered && /USING (COVERING )?INDEX/.test(step))),
+			(/^SCAN (events|entities|receipts|deliveries)\b/.test(step) &&
+				!(unfiltered && /USING (COVERING )?INDEX/.test(step))),
 	);
 }
 
@@ -119,6 +121,14 @@ describe("lookup query plans", () => {
 					[],
 				);
 			}
+		}
+	});
+
+	it("finds stranded deliveries through an index, for the sweep and for one destination", async () => {
+		for (const destination of [null, "dst_1"]) {
+			const plan = await planOf(strandedQuery(env.HISTORY, T, 500, destination));
+			expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+			expect(plan.join("\n")).toMatch(/SEARCH deliveries USING (COVERING )?INDEX deliveries_by_(outcome|destination)/);
 		}
 	});
 });

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
-import { checkDestinationUrl } from "../../src/notifications/destination-rules";
+import { checkDestinationUrl } from "../../src/notifications/destination-url";
 import { deliveryRow, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
 

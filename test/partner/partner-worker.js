@@ -2,7 +2,7 @@
 // outbound fetch of the receiver lands here (miniflare `outboundService`). Each path is one
 // destination; tests program how it answers and read back what it received.
 const received = new Map(); // path -> [{ headers, body, at }]
-const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down }
+const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down, redirectTo }
 
 function json(value, status = 200) {
 	return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
@@ -30,6 +30,9 @@ export default {
 		});
 		received.set(url.pathname, list);
 		const rule = behaviour.get(url.pathname) ?? {};
+		if (rule.redirectTo) {
+			return new Response(null, { status: rule.status ?? 301, headers: { location: rule.redirectTo } });
+		}
 		if (rule.down || (rule.failTimes ?? 0) > 0) {
 			if (rule.failTimes > 0) rule.failTimes--;
 			const headers = rule.retryAfter ? { "retry-after": String(rule.retryAfter) } : {};

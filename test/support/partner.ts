@@ -15,6 +15,8 @@ export interface Behaviour {
 	down?: boolean;
 	status?: number;
 	retryAfter?: number;
+	/** Answer every request with a redirect (status 301 unless told) to this URL. */
+	redirectTo?: string;
 }
 
 export class PartnerEndpoint {

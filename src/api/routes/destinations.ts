@@ -4,11 +4,12 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
-import { checkDestinationUrl } from "../../notifications/destination-rules";
-import { enqueueDeliveries } from "../../notifications/fan-out";
+import { checkDestinationUrl } from "../../notifications/destination-url";
+import { enqueueForAdmin } from "../../notifications/fan-out";
 import { isSecret, newSecret } from "../../notifications/standard-webhooks";
+import { strandedCutoff } from "../../notifications/stranded";
 import { settingsOf } from "../../settings";
-import { reopenDeliveries } from "../../storage/deliveries";
+import { reclaimStranded, reopenDeliveries } from "../../storage/deliveries";
 import {
 	type Destination,
 	deleteDestination,
@@ -150,7 +151,7 @@ const routes = {
 		method: "post",
 		path: "/v1/destinations/{id}/replay-failed",
 		tags: ["Destinations"],
-		summary: "Deliver again every failed, dead-lettered or held delivery of this destination",
+		summary: "Deliver again every failed, dead-lettered, held or stranded delivery of this destination",
 		security,
 		request: { params: idParams },
 		responses: {
@@ -200,7 +201,7 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const after = await updateDestination(c.env.HISTORY, id, { ...changes, secret });
 		if (!after) throw new ApiError("not_found", `no destination ${id}`);
 		if (!before.enabled && after.enabled) {
-			await enqueueDeliveries(c.env, await reopenDeliveries(c.env.HISTORY, id, ["paused"]));
+			await enqueueForAdmin(c.env, await reopenDeliveries(c.env.HISTORY, id, ["paused"]));
 		}
 		return c.json(rotate_secret ? { ...publicView(after), secret: after.secret } : publicView(after), 200);
 	});
@@ -215,7 +216,8 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const { id } = c.req.valid("param");
 		await found(c.env.HISTORY, id);
 		const reopened = await reopenDeliveries(c.env.HISTORY, id, ["failed", "dead", "paused"]);
-		await enqueueDeliveries(c.env, reopened);
-		return c.json({ enqueued: reopened.length }, 202);
+		const stranded = await reclaimStranded(c.env.HISTORY, strandedCutoff(new Date()), 10_000, id);
+		await enqueueForAdmin(c.env, [...reopened, ...stranded]);
+		return c.json({ enqueued: reopened.length + stranded.length }, 202);
 	});
 }

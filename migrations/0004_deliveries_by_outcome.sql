@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_by_outcome` ON `deliveries` (`outcome`,`updated_at`);

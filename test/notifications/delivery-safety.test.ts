@@ -1,0 +1,111 @@
+/** Issue 11, section 4: a delivery goes where it was told, and nowhere else, and is never stranded. */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { eventBody } from "../../simulator/qitech/examples";
+import worker from "../../src/index";
+import { newSecret } from "../../src/notifications/standard-webhooks";
+import { FlakyQueue } from "../support/faults";
+import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
+import { deliverOk } from "../support/webhook";
+import { fetchWith } from "../support/worker";
+
+const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
+const batchEvent = () => eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
+
+async function outcomeOf(eventId: string, destinationId: string, outcome: string) {
+	await expect
+		.poll(async () => (await deliveryRow(eventId, destinationId))?.outcome, { timeout: 10_000 })
+		.toBe(outcome);
+	return deliveryRow(eventId, destinationId);
+}
+
+describe("redirects", () => {
+	it.each([301, 307, 308])("a %i is a failed attempt with its status, never followed", async (status) => {
+		const partner = new PartnerEndpoint();
+		const elsewhere = new PartnerEndpoint();
+		await partner.behave({ redirectTo: elsewhere.url, status });
+		const destination = await destinationFor(partner);
+		const answer = await deliverOk(batchEvent());
+		const row = await outcomeOf(answer.event_id, destination.id, "failed");
+		expect(row).toMatchObject({ attempts: 1, last_status_code: status });
+		expect(row?.last_error).toMatch(/redirect to partner\.example not followed/);
+		expect(await elsewhere.received()).toEqual([]);
+	});
+});
+
+describe("the destination URL, checked again at send time", () => {
+	it("refuses to send to a special-purpose address stored before the rules were tightened", async () => {
+		const partner = new PartnerEndpoint();
+		const id = `dst_${crypto.randomUUID().replaceAll("-", "")}`;
+		const now = new Date().toISOString();
+		await env.HISTORY.prepare(
+			`INSERT INTO destinations (id, url, event_types, kinds, enabled, include_stale, secret, created_at, updated_at)
+			 VALUES (?, ?, '["*"]', NULL, 1, 0, ?, ?, ?)`,
+		)
+			.bind(id, `https://[64:ff9b::a9fe:a9fe]${partner.path}`, newSecret(), now, now)
+			.run();
+		const answer = await deliverOk(batchEvent());
+		const row = await outcomeOf(answer.event_id, id, "failed");
+		expect(row).toMatchObject({ attempts: 1, last_status_code: null });
+		expect(row?.last_error).toMatch(/^not sent: the destination URL points at a special-purpose address/);
+		expect(await partner.received()).toEqual([]);
+	});
+});
+
+describe("no delivery stranded pending", () => {
+	it("re-enqueues, from the Cron Trigger's sweep, deliveries whose enqueue failed", async () => {
+		const partner = new PartnerEndpoint();
+		await partner.behave({ failTimes: 1, status: 410 });
+		const destination = await destinationFor(partner, { event_types: ["settlement.*"] });
+		const answer = await deliverOk(batchEvent());
+		await outcomeOf(answer.event_id, destination.id, "failed");
+
+		// The replay reopens the row, then the Queue refuses the message.
+		const refusing = new FlakyQueue(env.DELIVERIES_QUEUE, 100);
+		const replay = await fetchWith(
+			{ DELIVERIES_QUEUE: refusing },
+			new Request(`https://receiver.test/v1/destinations/${destination.id}/replay-failed`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${ADMIN}` },
+			}),
+		);
+		expect(replay.status).toBe(503);
+		expect(await replay.json()).toMatchObject({
+			error: { code: "unavailable", message: /will be sent within 6 minutes/ },
+		});
+		expect((await deliveryRow(answer.event_id, destination.id))?.outcome).toBe("pending");
+
+		// A minute's sweep before the delivery is stale leaves it; one past the threshold sends it.
+		const sweep = async (at: number) => {
+			const ctx = createExecutionContext();
+			await worker.scheduled(createScheduledController({ scheduledTime: at }), env, ctx);
+			await waitOnExecutionContext(ctx);
+		};
+		await sweep(Date.now() + 60_000);
+		expect((await deliveryRow(answer.event_id, destination.id))?.outcome).toBe("pending");
+		await sweep(Date.now() + 6 * 60_000);
+		await outcomeOf(answer.event_id, destination.id, "delivered");
+	});
+
+	it("re-enqueues stranded deliveries of a destination when an admin replays its failed ones", async () => {
+		const partner = new PartnerEndpoint();
+		const destination = await destinationFor(partner, { event_types: ["settlement.*"] });
+		const answer = await deliverOk(batchEvent());
+		await outcomeOf(answer.event_id, destination.id, "delivered");
+		const long = new Date(Date.now() - 3_600_000).toISOString();
+		await env.HISTORY.prepare(
+			"UPDATE deliveries SET outcome = 'pending', updated_at = ?, next_attempt_at = NULL WHERE event_id = ? AND destination_id = ?",
+		)
+			.bind(long, answer.event_id, destination.id)
+			.run();
+		const replay = await fetchWith(
+			{},
+			new Request(`https://receiver.test/v1/destinations/${destination.id}/replay-failed`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${ADMIN}` },
+			}),
+		);
+		expect(await replay.json()).toEqual({ enqueued: 1 });
+	});
+});
