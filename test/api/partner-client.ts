@@ -7,12 +7,16 @@ export const BASE_URL = "https://receiver.test";
 export const PARTNER_KEY = "dev-only-partner-key-1";
 /** Listed only as `sha256:<hex>` in PARTNER_API_KEYS. */
 export const HASHED_PARTNER_KEY = "dev-only-partner-key-2";
+/** The first of ADMIN_API_KEYS; its label is `admin-1`. */
+export const ADMIN_KEY = "dev-only-admin-key-1";
 
 export interface LookupOptions {
 	/** The bearer key; null sends no Authorization header. */
 	key?: string | null;
 	headers?: Record<string, string>;
 	method?: string;
+	/** Sent as JSON. */
+	body?: unknown;
 }
 
 export function lookup(path: string, options: LookupOptions = {}): Promise<Response> {
@@ -36,6 +40,12 @@ export interface ErrorBody {
 	error: { code: string; message: string; details?: unknown };
 }
 
-function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET" }: LookupOptions): RequestInit {
-	return { method, headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers } };
+function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET", body }: LookupOptions): RequestInit {
+	const json: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+	const all = { ...json, ...headers };
+	return {
+		method,
+		headers: key === null ? all : { authorization: `Bearer ${key}`, ...all },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	};
 }
