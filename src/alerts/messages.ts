@@ -6,8 +6,9 @@
  *
  * Other chat tools: Discord's webhook URLs take `{content}`, but the same URL with `/slack`
  * appended takes this Slack shape as it is. Microsoft Teams' incoming webhooks and Workflows
- * take `{text}` (Markdown) or an Adaptive Card, not `blocks`: point ALERT_SLACK_WEBHOOK_URL at
- * a Workflow that posts `text` (blocks are ignored there).
+ * take `{text}` or an Adaptive Card, not `blocks`: they show `text`. A Workflow made from the
+ * "post to a channel when a webhook request is received" template wants an Adaptive Card and
+ * needs a step that posts `text`.
  */
 import { type Alert, type AlertChange, consolePathOf } from "./alert";
 
