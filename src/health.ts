@@ -17,17 +17,22 @@ export const health = new Hono<{ Bindings: Env }>();
 health.get("/healthz", (c) => c.json({ ok: true }));
 
 health.get("/readyz", async (c) => {
-	const [d1, events_queue, deliveries_queue] = await Promise.all([
-		c.env.HISTORY ? probe(() => c.env.HISTORY.prepare("SELECT 1").first()) : "not bound",
-		checkQueue(c.env.EVENTS_QUEUE),
-		checkQueue(c.env.DELIVERIES_QUEUE),
-	]);
-	const checks = { d1, events_queue, deliveries_queue, settings: await settingsCheck(c.env) };
+	const checks = await readinessChecks(c.env);
 	const warnings = warningsOf(settingsOf(c.env)).map((w) => `${w.setting}: ${w.message}`);
 	const shown = warnings.length > 0 ? { warnings } : {};
 	if (Object.values(checks).every((check) => check === "ok")) return c.json({ ok: true, checks, ...shown });
 	return c.json(errorBody("unavailable", "not ready", { ...checks, ...shown }), 503);
 });
+
+/** Each check's result: "ok", or what is wrong. /readyz and the readiness alert sweep both ask this. */
+export async function readinessChecks(env: Env): Promise<Record<string, string>> {
+	const [d1, events_queue, deliveries_queue] = await Promise.all([
+		env.HISTORY ? probe(() => env.HISTORY.prepare("SELECT 1").first()) : "not bound",
+		checkQueue(env.EVENTS_QUEUE),
+		checkQueue(env.DELIVERIES_QUEUE),
+	]);
+	return { d1, events_queue, deliveries_queue, settings: await settingsCheck(env) };
+}
 
 /** Every variable that did not parse, by name (its default is in use meanwhile), and keys that do not import. */
 async function settingsCheck(env: Env): Promise<string> {

@@ -4,6 +4,8 @@
  * (`problems`, shown by /readyz) and its default, or the closed choice, is used instead.
  */
 import { z } from "zod";
+import { businessDayMs, type CalendarOptions, DEFAULT_DAY_END, DEFAULT_DAY_START } from "./alerts/business-clock";
+import { type AllowanceOverrides, allowanceOverridesSchemaFor } from "./catalog/allowances";
 
 /** A comma-separated list; blanks dropped. */
 const list = z.string().transform((text) =>
@@ -28,6 +30,33 @@ const pem = z
 		error: "expected a PEM public key (-----BEGIN PUBLIC KEY----- …)",
 	});
 const text = z.string().trim();
+const count = z.coerce.number({ error: "expected a whole number" }).int().nonnegative();
+/** A base URL, without its trailing slash. */
+const baseUrl = z
+	.url({ protocol: /^https?$/, error: "expected an http(s) URL" })
+	.transform((url) => url.replace(/\/+$/, ""));
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https URL" });
+
+/** Business hours "HH:MM-HH:MM", São Paulo time. */
+const businessHours = z.string().transform((hours, ctx): BusinessHours => {
+	const match = /^\s*(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})\s*$/.exec(hours);
+	if (!match) {
+		ctx.addIssue({ code: "custom", message: 'expected "HH:MM-HH:MM", e.g. 09:00-18:00' });
+		return z.NEVER;
+	}
+	const window = { dayStart: match[1], dayEnd: match[2] };
+	try {
+		businessDayMs(window);
+	} catch (err) {
+		ctx.addIssue({ code: "custom", message: (err as Error).message });
+		return z.NEVER;
+	}
+	return window;
+});
+export interface BusinessHours {
+	dayStart: string;
+	dayEnd: string;
+}
 
 /** A key of PARTNER_API_KEYS or ADMIN_API_KEYS: in clear, or only its SHA-256 (`sha256:<hex>`). */
 export type ConfiguredKey = { label: string; clear: string } | { label: string; digest: string };
@@ -48,11 +77,20 @@ const apiKeys = (role: string) =>
 		}),
 	);
 
+/** The values of the settings listed before, for a schema that depends on them. */
+type Earlier = Readonly<Record<string, unknown>>;
+
 interface Setting<T> {
-	schema: z.ZodType<T>;
+	schema: z.ZodType<T> | ((earlier: Earlier) => z.ZodType<T>);
 	fallback: T;
 }
-const setting = <T>(schema: z.ZodType<T>, fallback: T): Setting<T> => ({ schema, fallback });
+const setting = <T>(schema: Setting<T>["schema"], fallback: T): Setting<T> => ({ schema, fallback });
+
+/** The business-day clock these settings describe (src/alerts/business-clock.ts). */
+export function calendarOf(settings: Earlier): CalendarOptions {
+	const hours = settings.BUSINESS_HOURS as BusinessHours;
+	return { ...hours, extraHolidays: settings.EXTRA_HOLIDAYS as string[] };
+}
 
 /** Every variable the receiver reads, its parser and its default. */
 const TABLE = {
@@ -70,6 +108,14 @@ const TABLE = {
 	ALLOW_INSECURE_DESTINATIONS: setting(flag, false),
 	DELIVERY_RETRY_BASE_SECONDS: setting(seconds, 5),
 	DESTINATION_DISABLE_AFTER_SECONDS: setting(positiveSeconds, 86_400),
+	BUSINESS_HOURS: setting(businessHours, { dayStart: DEFAULT_DAY_START, dayEnd: DEFAULT_DAY_END }),
+	EXTRA_HOLIDAYS: setting(list.pipe(z.array(z.iso.date({ error: "expected dates YYYY-MM-DD" }))), []),
+	// A day ("2d") is one window of BUSINESS_HOURS, listed above.
+	STUCK_ALLOWANCES: setting<AllowanceOverrides>((earlier) => allowanceOverridesSchemaFor(calendarOf(earlier)), {}),
+	ALERT_DESTINATION_FAILING_AFTER_SECONDS: setting(seconds, 900),
+	ALERT_REJECTIONS_THRESHOLD: setting(count, 20),
+	ALERT_SLACK_WEBHOOK_URL: setting<string | null>(httpsUrl, null),
+	PUBLIC_URL: setting<string | null>(baseUrl, null),
 };
 
 export type SettingName = keyof typeof TABLE;
@@ -103,7 +149,7 @@ export function parseSettings(env: SettingsEnv): Settings {
 			values[name] = fallback;
 			continue;
 		}
-		const result = schema.safeParse(raw);
+		const result = (typeof schema === "function" ? schema(values) : schema).safeParse(raw);
 		if (result.success) values[name] = result.data;
 		else {
 			values[name] = fallback;

@@ -3,6 +3,11 @@
  * bounded in work per run and idempotent (a cron fires at least once). One failing sweep is logged
  * and does not keep the others from running.
  */
+import { tellChannels } from "./alerts/channels";
+import { sweepDestinations } from "./alerts/destination-health";
+import { sweepHistoryLag } from "./alerts/history-lag";
+import { sweepReadiness, sweepRejections } from "./alerts/ingestion";
+import { sweepStuckEntities } from "./alerts/stuck-entities";
 import type { Env } from "./env";
 import { log } from "./logger";
 import { strandedDeliveries } from "./notifications/stranded";
@@ -12,7 +17,16 @@ export interface Sweep {
 	run(env: Env, now: Date): Promise<Record<string, number> | undefined>;
 }
 
-export const SWEEPS: Sweep[] = [strandedDeliveries];
+export const SWEEPS: Sweep[] = [
+	strandedDeliveries,
+	{ name: "alerts.stuck_entities", run: sweepStuckEntities },
+	{ name: "alerts.destinations", run: sweepDestinations },
+	{ name: "alerts.rejections", run: sweepRejections },
+	{ name: "alerts.history_lag", run: sweepHistoryLag },
+	{ name: "alerts.readiness", run: sweepReadiness },
+	// Last: tells the channels what the sweeps above, and the consumers since the last run, changed.
+	{ name: "alerts.channels", run: tellChannels },
+];
 
 export async function runSweeps(env: Env, now: Date, sweeps: readonly Sweep[] = SWEEPS): Promise<void> {
 	for (const sweep of sweeps) {

@@ -8,6 +8,7 @@ import type { ApiEnv } from "./context";
 import { lookupCors } from "./cors";
 import { rateLimit } from "./rate-limit";
 import { requireAdmin } from "./roles";
+import { alertRoutes } from "./routes/alerts";
 import { deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
 import { entityRoutes } from "./routes/entities";
@@ -21,6 +22,8 @@ export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid }
 partnerApi.use("/v1/*", lookupCors, authenticate, rateLimit);
 partnerApi.use("/v1/destinations", requireAdmin);
 partnerApi.use("/v1/destinations/*", requireAdmin);
+partnerApi.use("/v1/alerts", requireAdmin);
+partnerApi.use("/v1/alerts/*", requireAdmin);
 partnerApi.openAPIRegistry.registerComponent("securitySchemes", "partnerKey", {
 	type: "http",
 	scheme: "bearer",
@@ -29,7 +32,7 @@ partnerApi.openAPIRegistry.registerComponent("securitySchemes", "partnerKey", {
 partnerApi.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
 	type: "http",
 	scheme: "bearer",
-	description: "One of the receiver's ADMIN_API_KEYS: manages destinations and redeliveries.",
+	description: "One of the receiver's ADMIN_API_KEYS: manages destinations, redeliveries and alerts.",
 });
 entityRoutes(partnerApi);
 repairRoutes(partnerApi);
@@ -37,3 +40,4 @@ eventRoutes(partnerApi);
 receiptRoutes(partnerApi);
 deliveryRoutes(partnerApi);
 destinationRoutes(partnerApi);
+alertRoutes(partnerApi);

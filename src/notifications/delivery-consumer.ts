@@ -3,11 +3,12 @@
  * independently of every other, retried with backoff through the Queue, dead-lettered after
  * the Queue's max_retries.
  */
+import { raiseDeadDeliveries } from "../alerts/destination-health";
 import type { Env } from "../env";
 import { log } from "../logger";
 import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
-import { type Destination, findDestination } from "../storage/destinations";
+import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
 import { fromEventRow } from "../storage/event-rows";
 import { attempt, retryDelaySeconds } from "./attempt";
 import type { DeliveryJob } from "./fan-out";
@@ -44,7 +45,7 @@ async function deliverOne(
 		const disable =
 			result.outcome !== "delivered" &&
 			now.getTime() - failingSince >= settings.DESTINATION_DISABLE_AFTER_SECONDS * 1000
-				? `disabled automatically: every attempt failed since ${new Date(failingSince).toISOString()}`
+				? `${AUTO_DISABLED}: every attempt failed since ${new Date(failingSince).toISOString()}`
 				: null;
 		const delay =
 			result.outcome === "retry"
@@ -68,12 +69,21 @@ async function deliverOne(
 	}
 }
 
-/** Deliveries that used up their retries: recorded as dead, to replay with replay-failed. */
+/** Deliveries that used up their retries: recorded as dead, to replay with replay-failed; alerted. */
 export async function consumeDeadDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
 	for (const message of batch.messages) {
 		await setOutcome(env.HISTORY, message.body, "dead", "retries exhausted");
 		logDelivery(message.body, "dead", null, message.attempts);
 		message.ack();
+	}
+	try {
+		await raiseDeadDeliveries(
+			env,
+			batch.messages.map((m) => m.body),
+		);
+	} catch (err) {
+		// The deaths are recorded; the alert is not worth redelivering the batch for.
+		log("error", { message: "delivery.dead alert not raised", error: String(err) });
 	}
 }
 

@@ -6,6 +6,9 @@ import { destinations } from "./delivery-schema";
 
 type Row = typeof destinations.$inferSelect;
 
+/** How a disabled_reason written by the receiver begins (an admin's reads otherwise). */
+export const AUTO_DISABLED = "disabled automatically";
+
 export interface Destination {
 	id: string;
 	url: string;

@@ -58,11 +58,22 @@ const dialect = new SQLiteAsyncDialect();
  * binding: drizzle's own batch() cannot bind the parameters of a raw `sql` statement.
  */
 export async function inOneBatch(db: D1Database, statements: SQL[]): Promise<void> {
-	if (statements.length === 0) return;
-	await db.batch(
+	await rowsOfBatch(db, statements);
+}
+
+/** The same, with the rows the statements return (`RETURNING …`), in order. */
+export async function rowsOfBatch<T>(db: D1Database, statements: SQL[]): Promise<T[]> {
+	if (statements.length === 0) return [];
+	const results = await db.batch<T>(
 		statements.map((statement) => {
 			const { sql: text, params } = dialect.sqlToQuery(statement);
 			return db.prepare(text).bind(...params);
 		}),
 	);
+	return results.flatMap((result) => result.results ?? []);
+}
+
+/** The text and parameters of a statement, e.g. for EXPLAIN QUERY PLAN. */
+export function toQuery(statement: SQL): { sql: string; params: unknown[] } {
+	return dialect.sqlToQuery(statement);
 }

@@ -7,13 +7,16 @@ export const BASE_URL = "https://receiver.test";
 export const PARTNER_KEY = "dev-only-partner-key-1";
 /** Listed only as `sha256:<hex>` in PARTNER_API_KEYS. */
 export const HASHED_PARTNER_KEY = "dev-only-partner-key-2";
+/** The first of ADMIN_API_KEYS; its label is `admin-1`. */
+export const ADMIN_KEY = "dev-only-admin-key-1";
 
 export interface LookupOptions {
 	/** The bearer key; null sends no Authorization header. */
 	key?: string | null;
 	headers?: Record<string, string>;
 	method?: string;
-	body?: string;
+	/** Sent as JSON. */
+	body?: unknown;
 }
 
 export function lookup(path: string, options: LookupOptions = {}): Promise<Response> {
@@ -38,5 +41,11 @@ export interface ErrorBody {
 }
 
 function requestInit({ key = PARTNER_KEY, headers = {}, method = "GET", body }: LookupOptions): RequestInit {
-	return { method, body, headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers } };
+	const json: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+	const all = { ...json, ...headers };
+	return {
+		method,
+		headers: key === null ? all : { authorization: `Bearer ${key}`, ...all },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	};
 }

@@ -1,5 +1,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import {
+	deadClearedQuery,
+	missingHistoryQuery,
+	movedOnQuery,
+	rejectionsQuery,
+	stuckCandidatesQuery,
+} from "../../src/storage/alert-conditions";
+import {
+	type AlertFilters,
+	alertListQuery,
+	liveOfKindsQuery,
+	pendingNotificationsQuery,
+	resolveStatement,
+} from "../../src/storage/alerts";
 import { strandedQuery } from "../../src/storage/deliveries";
 import {
 	type EntityFilters,
@@ -9,6 +23,7 @@ import {
 } from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
 import { type ReceiptFilters, receiptListQuery } from "../../src/storage/receipt-lookups";
+import { toQuery } from "../../src/storage/rows";
 
 interface Query {
 	toSQL(): { sql: string; params: unknown[] };
@@ -31,7 +46,7 @@ function problemsOf(plan: string[], unfiltered: boolean): string[] {
 	return plan.filter(
 		(step) =>
 			/TEMP B-TREE/.test(step) ||
-			(/^SCAN (events|entities|receipts|deliveries)\b/.test(step) &&
+			(/^SCAN (events|entities|receipts|alerts|deliveries)\b/.test(step) &&
 				!(unfiltered && /USING (COVERING )?INDEX/.test(step))),
 	);
 }
@@ -130,5 +145,40 @@ describe("lookup query plans", () => {
 			expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
 			expect(plan.join("\n")).toMatch(/SEARCH deliveries USING (COVERING )?INDEX deliveries_by_(outcome|destination)/);
 		}
+	});
+	it("serves every alert list from an index, with and without a cursor", async () => {
+		for (const filters of subsets<AlertFilters>({ status: "open", kind: "entity.stuck" })) {
+			for (const position of [null, [T, "alr_1"] as [string, string]]) {
+				const plan = await planOf(alertListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+					[],
+				);
+			}
+		}
+	});
+
+	it.each([
+		[
+			"stuck candidates",
+			() => stuckCandidatesQuery(env.HISTORY, { kind: "asset", status: "pre_approved", enteredBy: T }, 500),
+		],
+		["stuck alerts whose entity moved on", () => movedOnQuery(env.HISTORY, "entity.stuck", 500)],
+		["rejected signatures in a window", () => rejectionsQuery(env.HISTORY, ["invalid_signature"], T, T)],
+		["accepted events missing from the history", () => missingHistoryQuery(env.HISTORY, T, T, 10_000, 500)],
+		["dead-delivery alerts with nothing dead left", () => deadClearedQuery(env.HISTORY, "delivery.dead", 500)],
+		[
+			"live alerts of some kinds",
+			() => liveOfKindsQuery(env.HISTORY, ["destination.failing", "destination.disabled"], 1000),
+		],
+		["changes the channels were not told of", () => pendingNotificationsQuery(env.HISTORY, 100)],
+		[
+			"resolving by fingerprint",
+			() => ({ toSQL: () => toQuery(resolveStatement(["entity.stuck:asset:A-1"], T, true)) }),
+		],
+	])("serves the alert sweeps' %s from an index", async (_, query) => {
+		const plan = await planOf(query());
+		expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+		expect(plan.join("\n")).toMatch(/SEARCH/);
 	});
 });

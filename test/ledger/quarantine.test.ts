@@ -12,11 +12,7 @@ const batch = (key: string, status: string, at: string) => eventBody({ type, key
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
 function admin(path: string, body?: unknown, key = ADMIN) {
-	return lookup(path, {
-		key,
-		method: "POST",
-		...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-	});
+	return lookup(path, { key, method: "POST", body });
 }
 
 async function entityOf(key: string) {

@@ -20,8 +20,14 @@ export interface Behaviour {
 }
 
 export class PartnerEndpoint {
-	readonly path = `/hooks/${crypto.randomUUID()}`;
-	readonly url = `https://partner.example${this.path}`;
+	readonly path: string;
+	readonly url: string;
+
+	/** `name` makes the path readable in failures, e.g. `slack-<uuid>`. */
+	constructor(name = crypto.randomUUID()) {
+		this.path = `/hooks/${name}`;
+		this.url = `https://partner.example${this.path}`;
+	}
 
 	async behave(behaviour: Behaviour): Promise<void> {
 		await env.PARTNER.fetch(`https://partner/__control${this.path}`, {
