@@ -1,18 +1,24 @@
 /**
- * Who is calling: `Authorization: Bearer <key>` against the configured keys (PARTNER_API_KEYS,
- * ADMIN_API_KEYS). Keys are compared as SHA-256 digests in constant time, every configured key
- * each time, so neither timing nor the answer tells which part of a credential was wrong.
+ * Who is calling: `Authorization: Bearer <key>`, against the bootstrap keys of the environment
+ * (PARTNER_API_KEYS, ADMIN_API_KEYS: compared as SHA-256 digests in constant time, every one each
+ * time) and then the keys managed in D1 (found by digest; revoked or expired ones refused). What
+ * D1 answers is kept for KEY_CACHE_MS per isolate, so a revocation takes effect within it.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AnyKind } from "../catalog/catalog";
-import { fromHex, sameBytes, sha256 } from "../digests";
+import { fromHex, hex, sameBytes, sha256 } from "../digests";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
+import { log } from "../logger";
 import { type ConfiguredKey, type Settings, settingsOf } from "../settings";
+import { noteUse, usableKeyByDigest } from "../storage/api-keys";
 import type { ApiEnv } from "./context";
+import { rateLimited } from "./rate-limit";
 
 /** What a key may do. Its label names it in logs and audit trails; the key itself never appears. */
 export interface Identity {
+	/** `env:<role>:<label>` for a key of the environment, the D1 key's id otherwise. */
+	id: string;
 	label: string;
 	role: "admin" | "partner";
 	/** Entity kinds this key may read; null: every kind. */
@@ -28,25 +34,65 @@ interface KnownKey {
 
 const known = new WeakMap<Settings, Promise<KnownKey[]>>();
 
-/** The identity of a bearer key, or null when no configured key matches. */
-export async function identify(env: Env, key: string): Promise<Identity | null> {
+export const KEY_CACHE_MS = 30_000;
+const MAX_CACHED_KEYS = 1000;
+const stored = new Map<string, { identity: Identity | null; until: number }>();
+
+/**
+ * The identity of a bearer key, or null when no key matches. `from` (the client's address) bounds
+ * how often strangers can make the receiver ask D1 about keys it has not seen (the rate limiter).
+ */
+export async function identify(env: Env, key: string, from: string | null, now = Date.now()): Promise<Identity | null> {
 	const presented = await sha256(key);
 	let found: Identity | null = null;
 	for (const candidate of await knownKeys(settingsOf(env))) {
 		if (sameBytes(candidate.digest, presented)) found ??= candidate.identity;
 	}
-	return found;
+	return found ?? storedIdentity(env, hex(presented), from, now);
+}
+
+async function storedIdentity(env: Env, digest: string, from: string | null, now: number): Promise<Identity | null> {
+	const cached = stored.get(digest);
+	if (cached && cached.until > now) return cached.identity;
+	const limited = await env.LOOKUP_RATE_LIMITER?.limit({ key: `unknown-key:${from ?? "unknown"}` });
+	if (limited && !limited.success) throw rateLimited(settingsOf(env));
+	const key = await usableKeyByDigest(env.HISTORY, digest, new Date(now).toISOString());
+	const identity: Identity | null = key && {
+		id: key.id,
+		label: key.label,
+		role: key.role,
+		kinds: key.kinds,
+		payloads: key.payloads,
+	};
+	if (stored.size >= MAX_CACHED_KEYS) stored.delete(stored.keys().next().value as string);
+	stored.set(digest, { identity, until: now + KEY_CACHE_MS });
+	return identity;
 }
 
 /** Sets `identity` for the routes; anything but a known key is the same 401. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	const key = bearerToken(c.req.header("authorization"));
-	const identity = key === null ? null : await identify(c.env, key);
+	const identity = key === null ? null : await identify(c.env, key, c.req.header("cf-connecting-ip") ?? null);
 	if (!identity) throw unauthorized();
 	c.set("identity", identity);
 	c.set("caller", identity.label);
+	if (!identity.id.startsWith("env:")) c.executionCtx.waitUntil(noteUseOnce(c.env.HISTORY, identity.id));
 	await next();
 };
+
+const LAST_USE_EVERY_MS = 60_000;
+const lastNoted = new Map<string, number>();
+
+/** At most once a minute per key and isolate: last use is for people, not an audit trail. */
+async function noteUseOnce(db: D1Database, id: string): Promise<void> {
+	const now = Date.now();
+	if ((lastNoted.get(id) ?? 0) > now - LAST_USE_EVERY_MS) return;
+	lastNoted.set(id, now);
+	if (lastNoted.size > MAX_CACHED_KEYS) lastNoted.delete(lastNoted.keys().next().value as string);
+	await noteUse(db, id, new Date(now).toISOString()).catch((err) =>
+		log("warn", { message: "last use of an API key not noted", key: id, error: String(err) }),
+	);
+}
 
 function bearerToken(header: string | undefined): string | null {
 	const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
@@ -70,7 +116,7 @@ function knownKeys(settings: Settings): Promise<KnownKey[]> {
 		keys = Promise.all(
 			entries.map(async ({ key, role }) => ({
 				digest: await digestOf(key),
-				identity: { label: key.label, role, kinds: null, payloads: true },
+				identity: { id: `env:${role}:${key.label}`, label: key.label, role, kinds: null, payloads: true },
 			})),
 		);
 		known.set(settings, keys);

@@ -9,6 +9,7 @@ import { lookupCors } from "./cors";
 import { rateLimit } from "./rate-limit";
 import { requireAdmin } from "./roles";
 import { alertRoutes } from "./routes/alerts";
+import { apiKeyRoutes } from "./routes/api-keys";
 import { deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
 import { entityRoutes } from "./routes/entities";
@@ -20,19 +21,20 @@ import { rejectInvalid } from "./validation";
 export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
 
 partnerApi.use("/v1/*", lookupCors, authenticate, rateLimit);
-partnerApi.use("/v1/destinations", requireAdmin);
-partnerApi.use("/v1/destinations/*", requireAdmin);
-partnerApi.use("/v1/alerts", requireAdmin);
-partnerApi.use("/v1/alerts/*", requireAdmin);
+for (const path of ["/v1/destinations", "/v1/alerts", "/v1/api-keys"]) {
+	partnerApi.use(path, requireAdmin);
+	partnerApi.use(`${path}/*`, requireAdmin);
+}
 partnerApi.openAPIRegistry.registerComponent("securitySchemes", "partnerKey", {
 	type: "http",
 	scheme: "bearer",
-	description: "One of the receiver's PARTNER_API_KEYS.",
+	description: "A partner key: one of PARTNER_API_KEYS, or a partner key created with POST /v1/api-keys.",
 });
 partnerApi.openAPIRegistry.registerComponent("securitySchemes", "adminKey", {
 	type: "http",
 	scheme: "bearer",
-	description: "One of the receiver's ADMIN_API_KEYS: manages destinations, redeliveries and alerts.",
+	description:
+		"An admin key (ADMIN_API_KEYS, or created with role admin): also manages destinations, keys, alerts, repairs.",
 });
 entityRoutes(partnerApi);
 repairRoutes(partnerApi);
@@ -41,3 +43,4 @@ receiptRoutes(partnerApi);
 deliveryRoutes(partnerApi);
 destinationRoutes(partnerApi);
 alertRoutes(partnerApi);
+apiKeyRoutes(partnerApi);

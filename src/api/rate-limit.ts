@@ -4,19 +4,20 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../errors";
-import { settingsOf } from "../settings";
+import { type Settings, settingsOf } from "../settings";
 import type { ApiEnv } from "./context";
 
 export const rateLimit: MiddlewareHandler<ApiEnv> = async (c, next) => {
 	const limiter = c.env.LOOKUP_RATE_LIMITER;
 	if (limiter) {
-		const { success } = await limiter.limit({ key: `key:${c.get("identity").label}` });
-		if (!success) {
-			const retryAfter = String(settingsOf(c.env).LOOKUP_RATE_LIMIT_PERIOD_SECONDS);
-			throw new ApiError("rate_limited", "too many requests for this key; retry later", undefined, {
-				"Retry-After": retryAfter,
-			});
-		}
+		const { success } = await limiter.limit({ key: `key:${c.get("identity").id}` });
+		if (!success) throw rateLimited(settingsOf(c.env));
 	}
 	await next();
 };
+
+export function rateLimited(settings: Settings): ApiError {
+	return new ApiError("rate_limited", "too many requests for this key; retry later", undefined, {
+		"Retry-After": String(settings.LOOKUP_RATE_LIMIT_PERIOD_SECONDS),
+	});
+}

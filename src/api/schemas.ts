@@ -112,7 +112,11 @@ export const eventSchema = z
 	.openapi("Event");
 
 export const eventWithPayloadSchema = eventSchema
-	.extend({ payload: z.string().openapi({ description: "The request body exactly as received." }) })
+	.extend({
+		payload: z.string().optional().openapi({
+			description: "The request body exactly as received; absent for a key without payload scope.",
+		}),
+	})
 	.openapi("EventWithPayload");
 
 export const OUTCOMES = [...RESULTS, "rejected", "suppressed"] as const;

@@ -65,7 +65,7 @@ describe("GET /openapi.json", () => {
 			"limit",
 			"cursor",
 		]);
-		expect(Object.keys(list.responses)).toEqual(["200", "400", "401", "429"]);
+		expect(Object.keys(list.responses)).toEqual(["200", "400", "401", "403", "429"]);
 		expect(document.components.schemas).toHaveProperty("Error");
 	});
 });

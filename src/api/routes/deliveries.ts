@@ -6,9 +6,11 @@ import { deliveriesOfEvent } from "../../storage/deliveries";
 import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { eventById } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
+import type { Identity } from "../auth";
 import type { ApiEnv } from "../context";
 import { requireAdmin } from "../roles";
 import { errorResponses } from "../schemas";
+import { mayRead } from "../scopes";
 
 // Typed apart: an inline array of two different requirement objects defeats route inference.
 const partnerOrAdmin: { [scheme: string]: string[] }[] = [{ partnerKey: [] }, { adminKey: [] }];
@@ -63,16 +65,17 @@ const redeliverRoute = createRoute({
 	},
 });
 
-async function eventOr404(db: D1Database, eventId: string) {
+async function eventOr404(db: D1Database, eventId: string, identity: Identity) {
 	const event = await eventById(db, eventId);
-	if (!event) throw new ApiError("not_found", `no event ${eventId} in the history`);
+	if (!event || !mayRead(identity, event.entity_kind))
+		throw new ApiError("not_found", `no event ${eventId} in the history`);
 	return event;
 }
 
 export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(listRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
-		await eventOr404(c.env.HISTORY, event_id);
+		await eventOr404(c.env.HISTORY, event_id, c.get("identity"));
 		const rows = await deliveriesOfEvent(c.env.HISTORY, event_id);
 		const data = rows.map(({ event_id: _id, ...row }) => row);
 		return c.json({ data }, 200);
@@ -80,7 +83,7 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
 	api.openapi(redeliverRoute, async (c) => {
-		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id);
+		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id, c.get("identity"));
 		const enqueued = await redeliver(c.env, fromEventRow(event));
 		return c.json({ enqueued }, 202);
 	});

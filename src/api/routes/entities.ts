@@ -19,6 +19,7 @@ import {
 import type { ApiEnv } from "../context";
 import { decodeCursor, encodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { entityDetailSchema, entitySchema, errorResponses, kindSchema, LINKS, publicEntity } from "../schemas";
+import { forbiddenKind, listKind, mayRead } from "../scopes";
 import { isoTime } from "../validation";
 
 const security = [{ partnerKey: [] }];
@@ -36,7 +37,7 @@ const getEntity = createRoute({
 			description: "The entity and the newest page of its history, in flow order",
 			content: { "application/json": { schema: entityDetailSchema } },
 		},
-		...errorResponses(400, 401, 404, 429, 503),
+		...errorResponses(400, 401, 403, 404, 429, 503),
 	},
 });
 
@@ -79,7 +80,7 @@ const listEntitiesRoute = createRoute({
 	request: { query: listQuery },
 	responses: {
 		200: { description: "One page of entities", content: { "application/json": { schema: pageOf(entitySchema) } } },
-		...errorResponses(400, 401, 429),
+		...errorResponses(400, 401, 403, 429),
 	},
 });
 
@@ -87,6 +88,7 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(getEntity, async (c) => {
 		const { kind, key } = c.req.valid("param");
 		const { limit, cursor } = c.req.valid("query");
+		if (!mayRead(c.get("identity"), kind)) throw forbiddenKind(c.get("identity"), kind);
 		const before = cursor ? String(decodeCursor(cursor, HISTORY_ORDER, 1)[0]) : null;
 		const page = await snapshotOf(c.env, entityName(kind, key), limit, before);
 		if (!page) throw new ApiError("not_found", `no ${kind} with key ${key}`);
@@ -102,7 +104,7 @@ export function entityRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.openapi(listEntitiesRoute, async (c) => {
 		const query = c.req.valid("query");
-		const filters = entityFilters(query);
+		const filters = entityFilters({ ...query, kind: listKind(c.get("identity"), query.kind) });
 		const order = entityOrderOf(filters);
 		const after = query.cursor
 			? (decodeCursor(query.cursor, `entities.${order}`, order === "related" ? 2 : 3) as EntityPosition)

@@ -7,6 +7,7 @@ import { fromEventRow } from "../../storage/event-rows";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, eventSchema, eventWithPayloadSchema, kindSchema } from "../schemas";
+import { kindOfType, listKind, mayRead } from "../scopes";
 import { isoTime } from "../validation";
 
 const security = [{ partnerKey: [] }];
@@ -44,7 +45,7 @@ const listEventsRoute = createRoute({
 	request: { query: listQuery },
 	responses: {
 		200: { description: "One page of events", content: { "application/json": { schema: pageOf(eventSchema) } } },
-		...errorResponses(400, 401, 429),
+		...errorResponses(400, 401, 403, 429),
 	},
 });
 
@@ -65,9 +66,13 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(listEventsRoute, async (c) => {
 		const { cursor, limit, since, until, ...filters } = c.req.valid("query");
 		const after = cursor ? (decodeCursor(cursor, ORDER, 2) as EventPosition) : null;
+		const identity = c.get("identity");
+		// A type implies its kind, which a key limited to some kinds must be allowed to read.
+		const implied = identity.kinds !== null && filters.type !== undefined ? kindOfType(filters.type) : undefined;
+		const kind = listKind(identity, filters.kind ?? implied);
 		const rows = await listEvents(
 			c.env.HISTORY,
-			{ ...filters, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") },
+			{ ...filters, kind, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") },
 			after,
 			limit + 1,
 		);
@@ -79,8 +84,10 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.openapi(getEventRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
+		const identity = c.get("identity");
 		const row = await eventById(c.env.HISTORY, event_id);
-		if (!row) throw new ApiError("not_found", `no recorded event ${event_id}`);
-		return c.json({ ...fromEventRow(row), payload: row.payload }, 200);
+		if (!row || !mayRead(identity, row.entity_kind)) throw new ApiError("not_found", `no recorded event ${event_id}`);
+		const event = fromEventRow(row);
+		return c.json(identity.payloads ? { ...event, payload: row.payload } : event, 200);
 	});
 }

@@ -4,6 +4,7 @@ import { listReceipts, type ReceiptPosition } from "../../storage/receipt-lookup
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, OUTCOMES, receiptSchema } from "../schemas";
+import { requireEveryKind } from "../scopes";
 import { isoTime } from "../validation";
 
 const ORDER = "receipts";
@@ -25,12 +26,13 @@ const listReceiptsRoute = createRoute({
 	request: { query: listQuery },
 	responses: {
 		200: { description: "One page of receipts", content: { "application/json": { schema: pageOf(receiptSchema) } } },
-		...errorResponses(400, 401, 429),
+		...errorResponses(400, 401, 403, 429),
 	},
 });
 
 export function receiptRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(listReceiptsRoute, async (c) => {
+		requireEveryKind(c.get("identity"), "the audit trail");
 		const { cursor, limit, since, until, outcome } = c.req.valid("query");
 		const after = cursor ? (decodeCursor(cursor, ORDER, 2) as ReceiptPosition) : null;
 		const filters = { outcome, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") };
