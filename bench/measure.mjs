@@ -1,8 +1,10 @@
 // One measured run of one worker: a load process warms up, the runtime is let settle, then the
-// load runs while the runtime's CPU is counted, up to the moment it is idle again.
+// load runs while the runtime's CPU is counted, up to the moment it is idle again; the worker's
+// billed operations are read before and after (bench/operations.mjs).
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import { loadAverage, treeCpuMs, waitUntilIdle } from "./cpu.mjs";
+import { operationsPer, readCounters } from "./operations.mjs";
 
 const message = (child) =>
 	new Promise((resolve, reject) => {
@@ -11,9 +13,9 @@ const message = (child) =>
 	});
 
 /**
- * `settled()` tells whether the runtime still owes work for this load (the receiver's queue);
- * `evictionMs`, when the load created Durable Objects, how long to wait for workerd to evict
- * them (it does ~10 s after their last request), so that their eviction is counted too.
+ * `settled()` tells whether the runtime still owes work for this load (the receiver's and full's
+ * queues); `evictionMs`, when the load created Durable Objects, how long to wait for workerd to
+ * evict them (it does ~10 s after their last request), so that their eviction is counted too.
  * `around.start()`/`around.stop()` bracket the measured part (bench/profile.mjs's profiler).
  */
 export async function measure(
@@ -27,6 +29,7 @@ export async function measure(
 		child.send({ url: runtime.urls[target], spec, connections, warmupMs, durationMs });
 		const { warmup } = await message(child);
 		await waitUntilIdle(runtime.pid, { quietMs, done: settled });
+		const countersBefore = await readCounters(runtime.urls[target]);
 		const loadBefore = loadAverage()[0];
 		await around?.start();
 		const cpuBefore = treeCpuMs(runtime.pid);
@@ -35,12 +38,14 @@ export async function measure(
 		const idle = await waitUntilIdle(runtime.pid, { quietMs, done: settled, minMs: evictionMs });
 		const cpuMs = treeCpuMs(runtime.pid) - cpuBefore;
 		await around?.stop();
+		const countersAfter = await readCounters(runtime.urls[target]);
 		return {
 			target,
 			warmup,
 			...run,
 			cpuMs,
 			cpuPerRequest: cpuMs / run.requests,
+			operations: operationsPer(countersBefore, countersAfter),
 			settleMs: idle.waitedMs,
 			settled: idle.idle,
 			loadavg: [loadBefore, loadAverage()[0]],
@@ -53,8 +58,9 @@ export async function measure(
 	}
 }
 
-/** Whether the receiver has consumed every event its ledgers sent to the Queue. */
-export const settledFor = (receiverUrl) => async () => {
-	const totals = await (await fetch(`${receiverUrl}/__bench/notifications?totals`)).json();
-	return totals.consumed >= totals.sent;
+/** Whether the receiver consumed every event its ledgers sent to the Queue, and full stored every message in D1. */
+export const settledFor = (urls) => async () => {
+	const totals = await (await fetch(`${urls.receiver}/__bench/notifications?totals`)).json();
+	const full = await (await fetch(`${urls.full}/__bench/settled`)).json();
+	return totals.consumed >= totals.sent && full.settled;
 };

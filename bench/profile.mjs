@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 const scenario = INGESTION.find((s) => s.id === args.scenario);
 if (!scenario) throw new Error(`--scenario is one of ${INGESTION.map((s) => s.id).join(", ")}`);
 const worker = args.worker;
-if (!["receiver", "floor"].includes(worker)) throw new Error("--worker is receiver or floor");
+if (!["receiver", "floor", "full"].includes(worker)) throw new Error("--worker is receiver, floor or full");
 
 /** The project's own steps, matched by function name in the bundle. */
 const STEPS = {
@@ -101,7 +101,7 @@ try {
 		warmupMs: 1000,
 		durationMs: Number(args.duration) * 1000,
 		quietMs: 1200,
-		settled: worker === "receiver" ? settledFor(runtime.urls.receiver) : async () => true,
+		settled: settledFor(runtime.urls),
 		around: {
 			start: () => inspector.send("Profiler.start"),
 			stop: async () => {

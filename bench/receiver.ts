@@ -1,14 +1,20 @@
 /**
- * The receiver as `npm run bench` runs it: src/index.ts unchanged, plus a tally of the events
- * Queue's traffic for the consistency check. The ledgers' sends and the consumer's finished
- * batches are counted per event_id in isolate memory (locally one isolate runs the worker and
- * its Durable Objects) and read at GET /__bench/notifications. Never deployed.
+ * The receiver as `npm run bench` runs it: src/index.ts unchanged, plus meters. A tally of the
+ * events Queue's traffic for the consistency check: the ledgers' sends and the consumer's
+ * finished batches, counted per event_id in isolate memory (locally one isolate runs the worker
+ * and its Durable Objects) and read at GET /__bench/notifications. And what Cloudflare bills
+ * (bench/meters), read at GET /__bench/counters: the D1 binding and the ledgers' storage are
+ * metered, the ledgers' RPC methods and alarms counted. Never deployed.
  */
 
 import type { Env } from "../src/env";
 import receiver, { EntityLedger as Ledger } from "../src/index";
-import type { EventNotification } from "../src/model";
+import type { EventNotification, IncomingEvent } from "../src/model";
 import type { QueueMessage } from "../src/notifications/queues";
+import { COUNTERS_PATH, counters, countersResponse, isBenchPath } from "./meters/counters";
+import { meteredD1 } from "./meters/d1";
+import { CountingQueue } from "./meters/queue";
+import { durableRequest, meterStorage } from "./meters/sql";
 
 const sent = new Map<string, number>();
 const consumed = new Map<string, number>();
@@ -19,47 +25,60 @@ function tally(counts: Map<string, number>, notifications: readonly EventNotific
 
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
 
-/** Counts what the real Queue accepted, after it accepted it. */
-class CountingQueue implements Queue<EventNotification> {
-	constructor(private readonly real: Queue<EventNotification>) {}
-
-	metrics() {
-		return this.real.metrics();
+export class EntityLedger extends Ledger {
+	constructor(ctx: DurableObjectState, env: Env) {
+		meterStorage(ctx.storage);
+		super(ctx, env);
+		this.notifications = new CountingQueue(this.notifications, (bodies) => tally(sent, bodies));
 	}
 
-	async send(body: EventNotification, options?: QueueSendOptions) {
-		const result = await this.real.send(body, options);
-		tally(sent, [body]);
-		return result;
+	override record(event: IncomingEvent) {
+		return durableRequest(() => super.record(event));
 	}
 
-	async sendBatch(messages: Iterable<MessageSendRequest<EventNotification>>, options?: QueueSendBatchOptions) {
-		const list = [...messages];
-		const result = await this.real.sendBatch(list, options);
-		tally(
-			sent,
-			list.map((m) => m.body),
-		);
-		return result;
+	override payloadOf(eventId: string) {
+		return durableRequest(() => super.payloadOf(eventId));
+	}
+
+	override requeue(eventId: string, delayMs: number) {
+		return durableRequest(() => super.requeue(eventId, delayMs));
+	}
+
+	override snapshot() {
+		return durableRequest(() => super.snapshot());
+	}
+
+	override alarm() {
+		return durableRequest(() => super.alarm());
 	}
 }
 
-export class EntityLedger extends Ledger {
-	constructor(ctx: DurableObjectState, env: Env) {
-		super(ctx, env);
-		this.notifications = new CountingQueue(this.notifications);
+/** The same env, its D1 and deliveries Queue metered; one per env, so per-env caches still hold. */
+const metered = new WeakMap<Env, Env>();
+function meteredEnv(env: Env): Env {
+	let wrapped = metered.get(env);
+	if (!wrapped) {
+		wrapped = { ...env, HISTORY: meteredD1(env.HISTORY), DELIVERIES_QUEUE: new CountingQueue(env.DELIVERIES_QUEUE) };
+		metered.set(env, wrapped);
 	}
+	return wrapped;
 }
 
 export default {
 	fetch(request, env, ctx) {
 		const url = new URL(request.url);
-		if (url.pathname !== "/__bench/notifications") return receiver.fetch(request, env, ctx);
+		if (!isBenchPath(url.pathname)) {
+			counters.worker_requests++;
+			return receiver.fetch(request, meteredEnv(env), ctx);
+		}
+		if (url.pathname === COUNTERS_PATH) return countersResponse();
 		if (url.searchParams.has("totals")) return Response.json({ sent: total(sent), consumed: total(consumed) });
 		return Response.json({ sent: [...sent], consumed: [...consumed] });
 	},
 	async queue(batch, env) {
-		await receiver.queue(batch, env);
+		counters.consumer_batches++;
+		counters.queue_delivered += batch.messages.length;
+		await receiver.queue(batch, meteredEnv(env));
 		if (batch.queue === "qitech-events")
 			tally(
 				consumed,

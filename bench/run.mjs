@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick] [-- --connections 16 --duration 10 --rounds 3 --only mix,entity]`:
-// the receiver against two baselines in the same workerd, then a consistency check under load.
+// the receiver against three baselines in the same workerd, then a consistency check under load.
 // See docs/PERFORMANCE.md. Writes bench/results.json (--quick: bench/out/results-quick.json); exits
 // non-zero on any inconsistency.
 import { writeFileSync } from "node:fs";
@@ -89,14 +89,14 @@ async function lookups(bench) {
 
 async function ingestion(bench) {
 	for (const scenario of INGESTION.filter((s) => wanted(s.id))) {
-		const workers = ["bare", "floor", "receiver"].map((t) => [t, ingestionSpec(scenario, t)]);
+		const workers = ["bare", "floor", "full", "receiver"].map((t) => [t, ingestionSpec(scenario, t)]);
 		await series(bench, { ...scenario, kind: "ingestion" }, workers, options.evictionMs);
 	}
 }
 
 /** `options.rounds` rounds of one run per worker, in turn; the medians go to `bench.scenarios`. */
 async function series(bench, scenario, workers, evictionMs = 0) {
-	const settled = settledFor(bench.runtime.urls.receiver);
+	const settled = settledFor(bench.runtime.urls);
 	const runs = Object.fromEntries(workers.map(([target]) => [target, []]));
 	for (let round = 0; round < options.rounds; round++) {
 		for (const [target, spec] of workers) {

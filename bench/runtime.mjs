@@ -1,6 +1,6 @@
 // One workerd process with the three workers of the benchmark, each on its own loopback
 // socket, no inspector: the receiver as deployed (bundled by `wrangler deploy --dry-run`, with
-// local D1, Durable Objects and Queues) and the two baselines. Fresh storage on every start.
+// local D1, Durable Objects and Queues) and the three baselines. Fresh storage on every start.
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,6 +21,7 @@ const WORKERS = [
 	{ name: "receiver", config: "wrangler.toml", entry: "bench/receiver.ts" },
 	{ name: "bare", config: "bench/baselines/bare.toml" },
 	{ name: "floor", config: "bench/baselines/floor.toml" },
+	{ name: "full", config: "bench/baselines/full.toml" },
 ];
 
 /** Bundles a worker as `wrangler deploy` would upload it. */
@@ -62,7 +63,7 @@ function liftLimits(ratelimits) {
 }
 
 /**
- * Starts the runtime: `{ mf, urls: { receiver, bare, floor }, pid, db }`. With `inspect`
+ * Starts the runtime: `{ mf, urls: { receiver, bare, floor, full }, pid, db }`. With `inspect`
  * (bench/profile.mjs only) that worker's isolate is open to the V8 inspector at
  * ws://127.0.0.1:<inspectorPort>/<worker>; the measured runs never set it.
  */

@@ -1,5 +1,6 @@
-// What each scenario sends to each worker. Bare gets the receiver's own requests; the floor
-// gets the same bodies with the bare HMAC it verifies.
+// What each scenario sends to each worker. Bare gets the receiver's own requests; the floor and
+// full get the same bodies with the bare HMAC they verify, or, in the ES512 scenario, with the
+// receiver's ES512 token, whose signature they verify.
 export const INGESTION = [
 	{
 		id: "unique-hs256",
@@ -34,7 +35,8 @@ export const INGESTION = [
 export function ingestionSpec(scenario, target) {
 	const fresh = scenario.flow !== "one";
 	if (target === "bare") return { flow: scenario.flow, sign: scenario.sign, cycle: true };
-	if (target === "floor") return { flow: scenario.flow, sign: "hmac", cycle: !fresh };
+	if (target === "floor" || target === "full")
+		return { flow: scenario.flow, sign: scenario.sign === "es512" ? "es512" : "hmac", cycle: !fresh };
 	return { flow: scenario.flow, sign: scenario.sign, cycle: !fresh, answers: true };
 }
 
