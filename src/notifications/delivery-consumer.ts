@@ -39,6 +39,7 @@ async function deliverOne(
 		}
 		const event = fromEventRow(work.event);
 		const allowLocal = settings.ALLOW_INSECURE_DESTINATIONS;
+		const started = Date.now();
 		const result = await attempt(destination.url, destination.secret, event, work.event.payload, allowLocal);
 		const now = new Date();
 		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
@@ -59,6 +60,7 @@ async function deliverOne(
 			next_attempt_at: result.outcome === "retry" ? new Date(now.getTime() + delay * 1000).toISOString() : null,
 			at: now.toISOString(),
 			disable_reason: disable,
+			duration_ms: now.getTime() - started,
 		});
 		logDelivery(job, result.outcome, result.status, message.attempts);
 		if (result.outcome === "retry") message.retry({ delaySeconds: delay });

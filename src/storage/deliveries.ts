@@ -1,7 +1,7 @@
 /** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { type DeliveryOutcome, deliveries, destinations } from "./delivery-schema";
+import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
 import { inOneBatch, insertRows } from "./rows";
 
@@ -37,6 +37,8 @@ export interface AttemptRecord extends DeliveryKey {
 	at: string;
 	/** Set when this failure disables the destination. */
 	disable_reason: string | null;
+	/** How long the attempt took, request to answer (or to the error). */
+	duration_ms: number;
 }
 
 /** The attempt on the delivery row and the destination's health, in one transaction. */
@@ -66,7 +68,46 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 			})
 			.where(and(eq(deliveries.event_id, r.event_id), eq(deliveries.destination_id, r.destination_id))),
 		d1.update(destinations).set(health).where(eq(destinations.id, r.destination_id)),
+		// Numbered by the delivery's count, which the update above has just raised.
+		d1
+			.insert(deliveryAttempts)
+			.select(
+				d1
+					.select({
+						event_id: deliveries.event_id,
+						destination_id: deliveries.destination_id,
+						attempt: deliveries.attempts,
+						at: sql`${r.at}`.as("at"),
+						outcome: sql`${r.outcome}`.as("outcome"),
+						status: sql`${r.status}`.as("status"),
+						error: sql`${r.error}`.as("error"),
+						duration_ms: sql`${r.duration_ms}`.as("duration_ms"),
+					})
+					.from(deliveries)
+					.where(and(eq(deliveries.event_id, r.event_id), eq(deliveries.destination_id, r.destination_id))),
+			)
+			.onConflictDoNothing(),
 	]);
+}
+
+export type Attempt = typeof deliveryAttempts.$inferSelect;
+
+/** Every attempt of every delivery of one event, by destination, first first. */
+export function attemptsOfEvent(db: D1Database, eventId: string): Promise<Attempt[]> {
+	return drizzle(db)
+		.select()
+		.from(deliveryAttempts)
+		.where(eq(deliveryAttempts.event_id, eventId))
+		.orderBy(deliveryAttempts.destination_id, deliveryAttempts.attempt);
+}
+
+/** The attempts of one delivery, first first. */
+export function attemptsOf(db: D1Database, key: DeliveryKey): Promise<Attempt[]> {
+	return drizzle(db)
+		.select()
+		.from(deliveryAttempts)
+		.where(and(eq(deliveryAttempts.event_id, key.event_id), eq(deliveryAttempts.destination_id, key.destination_id)))
+		.orderBy(deliveryAttempts.attempt);
 }
 
 export async function setOutcome(db: D1Database, key: DeliveryKey, outcome: DeliveryOutcome, error?: string) {

@@ -48,3 +48,24 @@ export const deliveries = sqliteTable(
 		index("deliveries_by_outcome").on(t.outcome, t.updated_at),
 	],
 );
+
+/** Every attempt of a delivery, for people to see why it failed (kept DELIVERY_ATTEMPTS_RETENTION_DAYS). */
+export const deliveryAttempts = sqliteTable(
+	"delivery_attempts",
+	{
+		event_id: text().notNull(),
+		destination_id: text().notNull(),
+		/** 1 for the first attempt. */
+		attempt: integer().notNull(),
+		at: text().notNull(),
+		/** What the attempt left the delivery as: pending (to retry), delivered, failed. */
+		outcome: text({ enum: DELIVERY_OUTCOMES }).notNull(),
+		status: integer(),
+		error: text(),
+		duration_ms: integer().notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.event_id, t.destination_id, t.attempt] }),
+		index("delivery_attempts_by_time").on(t.at),
+	],
+);

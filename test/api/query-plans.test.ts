@@ -14,7 +14,7 @@ import {
 	pendingNotificationsQuery,
 	resolveStatement,
 } from "../../src/storage/alerts";
-import { strandedQuery } from "../../src/storage/deliveries";
+import { attemptsOf, attemptsOfEvent, strandedQuery } from "../../src/storage/deliveries";
 import {
 	type EntityFilters,
 	type EntityPosition,
@@ -46,7 +46,7 @@ function problemsOf(plan: string[], unfiltered: boolean): string[] {
 	return plan.filter(
 		(step) =>
 			/TEMP B-TREE/.test(step) ||
-			(/^SCAN (events|entities|receipts|alerts|deliveries)\b/.test(step) &&
+			(/^SCAN (events|entities|receipts|alerts|deliveries|delivery_attempts)\b/.test(step) &&
 				!(unfiltered && /USING (COVERING )?INDEX/.test(step))),
 	);
 }
@@ -136,6 +136,17 @@ describe("lookup query plans", () => {
 					[],
 				);
 			}
+		}
+	});
+
+	it("reads a delivery's attempts through the primary key", async () => {
+		for (const query of [
+			attemptsOfEvent(env.HISTORY, "e"),
+			attemptsOf(env.HISTORY, { event_id: "e", destination_id: "d" }),
+		]) {
+			const plan = await planOf(query);
+			expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+			expect(plan.join("\n")).toMatch(/SEARCH delivery_attempts USING INDEX sqlite_autoindex_delivery_attempts_1/);
 		}
 	});
 

@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import { findDestination } from "../../src/storage/destinations";
+import { lookupOk } from "../api/partner-client";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
 
@@ -29,6 +30,16 @@ describe("forwarding each new event to partner destinations", () => {
 			last_error: null,
 		});
 		expect(sentOf(await partner.webhookIds(), [answer.event_id])).toEqual(Array(4).fill(answer.event_id));
+		const { data } = await lookupOk<{
+			data: { destination_id: string; attempt_log: { attempt: number; status: number }[] }[];
+		}>(`/v1/events/${answer.event_id}/deliveries`);
+		const log = data.find((d) => d.destination_id === destination.id)?.attempt_log ?? [];
+		expect(log.map((a) => [a.attempt, a.status])).toEqual([
+			[1, 503],
+			[2, 503],
+			[3, 503],
+			[4, 200],
+		]);
 		// Throws unless every request the partner received verifies with the destination's secret.
 		const [body] = await partner.verifiedBodies(destination.secret);
 		expect(body).toMatchObject({

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
 import { redeliver } from "../../notifications/redeliver";
-import { deliveriesOfEvent } from "../../storage/deliveries";
+import { attemptsOfEvent, deliveriesOfEvent } from "../../storage/deliveries";
 import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { eventById } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
@@ -31,6 +31,18 @@ const deliverySchema = z
 		created_at: time,
 		updated_at: time,
 		delivered_at: time.nullable(),
+		attempt_log: z
+			.array(
+				z.object({
+					attempt: z.number().int(),
+					at: time,
+					outcome: z.enum(DELIVERY_OUTCOMES),
+					status: z.number().int().nullable(),
+					error: z.string().nullable(),
+					duration_ms: z.number().int(),
+				}),
+			)
+			.openapi({ description: "Each attempt, first first (kept DELIVERY_ATTEMPTS_RETENTION_DAYS)." }),
 	})
 	.openapi("Delivery");
 
@@ -76,8 +88,16 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(listRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
 		await eventOr404(c.env.HISTORY, event_id, c.get("identity"));
-		const rows = await deliveriesOfEvent(c.env.HISTORY, event_id);
-		const data = rows.map(({ event_id: _id, ...row }) => row);
+		const [rows, attempts] = await Promise.all([
+			deliveriesOfEvent(c.env.HISTORY, event_id),
+			attemptsOfEvent(c.env.HISTORY, event_id),
+		]);
+		const data = rows.map(({ event_id: _id, ...row }) => ({
+			...row,
+			attempt_log: attempts
+				.filter((a) => a.destination_id === row.destination_id)
+				.map(({ event_id: _e, destination_id: _d, ...a }) => a),
+		}));
 		return c.json({ data }, 200);
 	});
 
