@@ -93,7 +93,7 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 export type Attempt = typeof deliveryAttempts.$inferSelect;
 
 /** Every attempt of every delivery of one event, by destination, first first. */
-export function attemptsOfEvent(db: D1Database, eventId: string): Promise<Attempt[]> {
+export function attemptsOfEvent(db: D1Database, eventId: string) {
 	return drizzle(db)
 		.select()
 		.from(deliveryAttempts)
@@ -102,7 +102,7 @@ export function attemptsOfEvent(db: D1Database, eventId: string): Promise<Attemp
 }
 
 /** The attempts of one delivery, first first. */
-export function attemptsOf(db: D1Database, key: DeliveryKey): Promise<Attempt[]> {
+export function attemptsOf(db: D1Database, key: DeliveryKey) {
 	return drizzle(db)
 		.select()
 		.from(deliveryAttempts)
