@@ -1,10 +1,10 @@
 /**
- * QI Tech's own example payloads (examples.json, copied verbatim from its five webhook pages) and
+ * QI Tech's own example payloads (src/catalog/examples.json, verbatim from its five webhook pages) and
  * webhook bodies built from them with fresh keys, statuses and times; the flows' documented
  * paths read from the catalog. Used by the tests, the simulator and the bench alike.
  */
 import { ENVELOPES, type EntityKind, EVENT_TYPES, type EventType, FLOWS } from "../../src/catalog/catalog";
-import examples from "./examples.json";
+import examples from "../../src/catalog/examples.json";
 
 export interface Example {
 	page: string;

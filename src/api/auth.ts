@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { log } from "../logger";
 import { type ConfiguredKey, type Settings, settingsOf } from "../settings";
-import { noteUse, usableKeyByDigest } from "../storage/api-keys";
+import { type ApiKey, findApiKey, noteUse, usableKeyByDigest } from "../storage/api-keys";
 import type { ApiEnv } from "./context";
 import { rateLimited } from "./rate-limit";
 
@@ -57,16 +57,34 @@ async function storedIdentity(env: Env, digest: string, from: string | null, now
 	const limited = await env.LOOKUP_RATE_LIMITER?.limit({ key: `unknown-key:${from ?? "unknown"}` });
 	if (limited && !limited.success) throw rateLimited(settingsOf(env));
 	const key = await usableKeyByDigest(env.HISTORY, digest, new Date(now).toISOString());
-	const identity: Identity | null = key && {
-		id: key.id,
-		label: key.label,
-		role: key.role,
-		kinds: key.kinds,
-		payloads: key.payloads,
-	};
+	const identity = key && identityOf(key);
 	if (stored.size >= MAX_CACHED_KEYS) stored.delete(stored.keys().next().value as string);
 	stored.set(digest, { identity, until: now + KEY_CACHE_MS });
 	return identity;
+}
+
+/**
+ * The identity of a key by its id (a console session holds the id, never the key): null once the
+ * key is gone from the environment, revoked or expired (D1's answer kept KEY_CACHE_MS, as above).
+ */
+export async function identityById(env: Env, id: string, now = Date.now()): Promise<Identity | null> {
+	if (id.startsWith("env:")) {
+		return (await knownKeys(settingsOf(env))).find((k) => k.identity.id === id)?.identity ?? null;
+	}
+	const cached = byId.get(id);
+	if (cached && cached.until > now) return cached.identity;
+	const key = await findApiKey(env.HISTORY, id);
+	const usable = key && key.revoked_at === null && (key.expires_at === null || Date.parse(key.expires_at) > now);
+	const identity: Identity | null = usable ? identityOf(key) : null;
+	if (byId.size >= MAX_CACHED_KEYS) byId.delete(byId.keys().next().value as string);
+	byId.set(id, { identity, until: now + KEY_CACHE_MS });
+	return identity;
+}
+
+const byId = new Map<string, { identity: Identity | null; until: number }>();
+
+function identityOf(key: ApiKey): Identity {
+	return { id: key.id, label: key.label, role: key.role, kinds: key.kinds, payloads: key.payloads };
 }
 
 /** Sets `identity` for the routes; anything but a known key is the same 401. */

@@ -1,7 +1,7 @@
 /**
  * QI Tech's webhook catalog, written once. Everything else (envelope schemas, routing,
  * ordering, fixtures, docs, simulator) reads from these two tables.
- * Source: QI Tech's five webhook pages; their example payloads are simulator/qitech/examples.json.
+ * Source: QI Tech's five webhook pages; their example payloads, verbatim, are examples.json beside this file.
  */
 
 export const ENTITY_KINDS = [

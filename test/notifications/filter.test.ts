@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import examples from "../../simulator/qitech/examples.json";
+import examples from "../../src/catalog/examples.json";
 import { classify } from "../../src/catalog/event";
 import type { RecordedEvent } from "../../src/model";
 import { notificationBody } from "../../src/notifications/attempt";
