@@ -1,4 +1,4 @@
-/** Hex, SHA-256 and MD5 digests, and constant-time comparison: written once for the receiver. */
+/** Hex and base64url, SHA-256 and MD5 digests, and constant-time comparison: written once for the receiver. */
 
 const encoder = new TextEncoder();
 const bytesOf = (data: Uint8Array | string) => (typeof data === "string" ? encoder.encode(data) : data);
@@ -15,6 +15,17 @@ export function fromHex(text: string): Uint8Array<ArrayBuffer> | null {
 	const bytes = new Uint8Array(text.length / 2);
 	for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
 	return bytes;
+}
+
+export function base64url(bytes: Uint8Array): string {
+	let binary = "";
+	for (const b of bytes) binary += String.fromCharCode(b);
+	return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** The bytes of base64url (or base64) text; throws on text that is neither. */
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+	return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 }
 
 export async function sha256(data: Uint8Array | string): Promise<Uint8Array> {

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { businessDayMs, type CalendarOptions, DEFAULT_DAY_END, DEFAULT_DAY_START } from "./alerts/business-clock";
 import { type AllowanceOverrides, allowanceOverridesSchemaFor } from "./catalog/allowances";
+import { fromBase64url } from "./digests";
 
 /** A comma-separated list; blanks dropped. */
 const list = z.string().transform((text) =>
@@ -58,6 +59,25 @@ export interface BusinessHours {
 	dayEnd: string;
 }
 
+/** Keys of SECRETS_ENCRYPTION_KEYS: `<id>:<base64 of 32 bytes>`, the first one sealing (src/secrets.ts). */
+export interface SealingKey {
+	id: string;
+	key: Uint8Array<ArrayBuffer>;
+}
+const sealingKeys = list.transform((entries, ctx): SealingKey[] =>
+	entries.map((entry, i) => {
+		const [, id, encoded] = /^([A-Za-z0-9_-]{1,16}):(.+)$/.exec(entry) ?? [];
+		let key = new Uint8Array();
+		try {
+			key = fromBase64url(encoded ?? "");
+		} catch {}
+		if (!id || key.length !== 32) {
+			ctx.addIssue({ code: "custom", message: `entry ${i + 1}: expected <id>:<base64 of 32 random bytes>` });
+		}
+		return { id: id ?? "", key };
+	}),
+);
+
 /** A key of PARTNER_API_KEYS or ADMIN_API_KEYS: in clear, or only its SHA-256 (`sha256:<hex>`). */
 export type ConfiguredKey = { label: string; clear: string } | { label: string; digest: string };
 
@@ -108,6 +128,11 @@ const TABLE = {
 	ALLOW_INSECURE_DESTINATIONS: setting(flag, false),
 	DELIVERY_RETRY_BASE_SECONDS: setting(seconds, 5),
 	DESTINATION_DISABLE_AFTER_SECONDS: setting(positiveSeconds, 86_400),
+	SECRETS_ENCRYPTION_KEYS: setting(sealingKeys, []),
+	// Days each kind of record is kept (src/storage/retention.ts); 0 keeps it forever.
+	RECEIPTS_RETENTION_DAYS: setting(count, 90),
+	DELIVERY_ATTEMPTS_RETENTION_DAYS: setting(count, 90),
+	RESOLVED_ALERTS_RETENTION_DAYS: setting(count, 365),
 	BUSINESS_HOURS: setting(businessHours, { dayStart: DEFAULT_DAY_START, dayEnd: DEFAULT_DAY_END }),
 	EXTRA_HOLIDAYS: setting(list.pipe(z.array(z.iso.date({ error: "expected dates YYYY-MM-DD" }))), []),
 	// A day ("2d") is one window of BUSINESS_HOURS, listed above.
@@ -166,6 +191,12 @@ export function warningsOf(settings: Settings): Problem[] {
 		warnings.push({
 			setting: "REQUIRE_BODY_BINDING",
 			message: "false: tokens that bind nothing about the body are accepted (dangerous: a seen token signs any body)",
+		});
+	}
+	if (settings.SECRETS_ENCRYPTION_KEYS.length === 0) {
+		warnings.push({
+			setting: "SECRETS_ENCRYPTION_KEYS",
+			message: "not set: destinations cannot be created, and their secrets cannot be read to sign deliveries",
 		});
 	}
 	if (settings.ALLOW_INSECURE_DESTINATIONS) {

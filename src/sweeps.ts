@@ -10,7 +10,9 @@ import { sweepReadiness, sweepRejections } from "./alerts/ingestion";
 import { sweepStuckEntities } from "./alerts/stuck-entities";
 import type { Env } from "./env";
 import { log } from "./logger";
+import { resealSecrets } from "./notifications/reseal";
 import { strandedDeliveries } from "./notifications/stranded";
+import { retention } from "./storage/retention";
 
 export interface Sweep {
 	name: string;
@@ -19,6 +21,8 @@ export interface Sweep {
 
 export const SWEEPS: Sweep[] = [
 	strandedDeliveries,
+	resealSecrets,
+	retention,
 	{ name: "alerts.stuck_entities", run: sweepStuckEntities },
 	{ name: "alerts.destinations", run: sweepDestinations },
 	{ name: "alerts.rejections", run: sweepRejections },

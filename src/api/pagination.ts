@@ -3,6 +3,7 @@
  * order it belongs to, in base64url: opaque to partners, checked when it comes back.
  */
 import { z } from "@hono/zod-openapi";
+import { base64url, fromBase64url } from "../digests";
 import { invalidRequest } from "./validation";
 
 export const pageQuery = {
@@ -21,19 +22,14 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export function encodeCursor(order: string, position: (string | number)[]): string {
-	const bytes = new TextEncoder().encode(JSON.stringify([order, ...position]));
-	return btoa(String.fromCharCode(...bytes))
-		.replaceAll("+", "-")
-		.replaceAll("/", "_")
-		.replace(/=+$/, "");
+	return base64url(new TextEncoder().encode(JSON.stringify([order, ...position])));
 }
 
 /** The position a cursor of `order` holds, with `arity` values; anything else is a 400. */
 export function decodeCursor(cursor: string, order: string, arity: number): (string | number)[] {
 	let value: unknown;
 	try {
-		const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-		value = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+		value = JSON.parse(new TextDecoder().decode(fromBase64url(cursor)));
 	} catch {
 		value = null;
 	}

@@ -136,6 +136,12 @@ export const receiptSchema = z
 		client_ip: z.string().nullable(),
 		signature_scheme: z.string().nullable(),
 		count: z.number().int(),
+		client_ips: z.array(z.string()).nullable().openapi({
+			description: "`suppressed`: distinct client addresses of the folded rejections (at most 20).",
+		}),
+		body_digests: z.array(z.string()).nullable().openapi({
+			description: "`suppressed`: distinct body SHA-256 digests of the folded rejections (at most 20).",
+		}),
 	})
 	.openapi("Receipt");
 

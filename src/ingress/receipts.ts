@@ -3,20 +3,29 @@
  * Receipts are buffered per isolate and written together at most every FLUSH_DELAY_MS (sooner
  * once FLUSH_MAX_ROWS wait: many small writes keep D1 from holding up everything else), and
  * rejections beyond REJECTIONS_PER_MINUTE per isolate are folded into one `suppressed` row
- * per reason and flush, so a flood of bad requests cannot become a flood of D1 writes.
+ * per reason and flush, so a flood of bad requests cannot become a flood of D1 writes. A folded
+ * row keeps what tells a flood's sources apart: up to FOLDED_DETAIL distinct client addresses
+ * and body digests.
  */
 
 import { log } from "../logger";
-import { insertReceipts, type ReceiptRow } from "../storage/receipts";
+import { insertReceipts, type NewReceiptRow } from "../storage/receipts";
 
 export const FLUSH_DELAY_MS = 250;
 export const FLUSH_MAX_ROWS = 100;
 export const REJECTIONS_PER_MINUTE = 60;
+export const FOLDED_DETAIL = 20;
 
-export type Receipt = Omit<ReceiptRow, "id" | "count">;
+export type Receipt = Omit<NewReceiptRow, "id" | "count">;
 
-let pending: ReceiptRow[] = [];
-let suppressed = new Map<string, number>();
+let pending: NewReceiptRow[] = [];
+interface Folded {
+	count: number;
+	ips: Set<string>;
+	digests: Set<string>;
+}
+
+let suppressed = new Map<string, Folded>();
 let windowStartedAt = 0;
 let rejectionsInWindow = 0;
 let flushing: Promise<void> | null = null;
@@ -24,8 +33,7 @@ let flushing: Promise<void> | null = null;
 /** Returns the promise of the write that will hold this receipt, for `waitUntil`. */
 export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 	if (receipt.outcome === "rejected" && !withinRejectionBudget()) {
-		const reason = receipt.reason ?? "unknown";
-		suppressed.set(reason, (suppressed.get(reason) ?? 0) + 1);
+		fold(receipt);
 	} else {
 		pending.push(receipt);
 	}
@@ -34,6 +42,15 @@ export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 	if (pending.length >= FLUSH_MAX_ROWS) return writePending(db);
 	flushing ??= flushSoon(db);
 	return flushing;
+}
+
+function fold(receipt: Receipt): void {
+	const reason = receipt.reason ?? "unknown";
+	const folded = suppressed.get(reason) ?? { count: 0, ips: new Set(), digests: new Set() };
+	folded.count++;
+	if (receipt.client_ip && folded.ips.size < FOLDED_DETAIL) folded.ips.add(receipt.client_ip);
+	if (receipt.body_sha256 && folded.digests.size < FOLDED_DETAIL) folded.digests.add(receipt.body_sha256);
+	suppressed.set(reason, folded);
 }
 
 function withinRejectionBudget(): boolean {
@@ -58,8 +75,16 @@ async function writePending(db: D1Database): Promise<void> {
 	pending = [];
 	suppressed = new Map();
 	const at = new Date().toISOString();
-	for (const [reason, count] of folded) {
-		rows.push({ received_at: at, outcome: "suppressed", reason, body_size: 0, count });
+	for (const [reason, { count, ips, digests }] of folded) {
+		rows.push({
+			received_at: at,
+			outcome: "suppressed",
+			reason,
+			body_size: 0,
+			count,
+			client_ips: JSON.stringify([...ips]),
+			body_digests: JSON.stringify([...digests]),
+		});
 	}
 	try {
 		await insertReceipts(db, rows);

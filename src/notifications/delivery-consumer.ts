@@ -10,7 +10,8 @@ import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
 import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
 import { fromEventRow } from "../storage/event-rows";
-import { attempt, retryDelaySeconds } from "./attempt";
+import { type AttemptResult, attempt, retryDelaySeconds } from "./attempt";
+import { signingSecretOf } from "./destinations";
 import type { DeliveryJob } from "./fan-out";
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
@@ -40,7 +41,15 @@ async function deliverOne(
 		const event = fromEventRow(work.event);
 		const allowLocal = settings.ALLOW_INSECURE_DESTINATIONS;
 		const started = Date.now();
-		const result = await attempt(destination.url, destination.secret, event, work.event.payload, allowLocal);
+		const result = await signingSecretOf(env, destination).then(
+			(secret) => attempt(destination.url, secret, event, work.event.payload, allowLocal),
+			(err: Error): AttemptResult => ({
+				outcome: "retry",
+				status: null,
+				error: `not sent: the destination's secret ${err.message}`,
+				retryAfterSeconds: null,
+			}),
+		);
 		const now = new Date();
 		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
 		const disable =

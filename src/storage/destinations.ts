@@ -1,5 +1,5 @@
 /** Destinations in D1: the partner's endpoints, their filters, secrets and health. */
-import { eq } from "drizzle-orm";
+import { and, eq, like, not } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { AnyKind } from "../catalog/catalog";
 import { destinations } from "./delivery-schema";
@@ -16,6 +16,7 @@ export interface Destination {
 	kinds: AnyKind[] | null;
 	enabled: boolean;
 	include_stale: boolean;
+	/** The signing secret sealed (src/secrets.ts); `signingSecretOf` opens it. */
 	secret: string;
 	created_at: string;
 	updated_at: string;
@@ -64,15 +65,20 @@ export async function findDestination(db: D1Database, id: string): Promise<Desti
 	return row ? fromRow(row) : null;
 }
 
+export function newDestinationId(): string {
+	return `dst_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+/** `secret` sealed already, for this `id` (see notifications/destinations.ts). */
 export async function insertDestination(
 	db: D1Database,
-	fields: Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">,
+	fields: Pick<Destination, "id" | "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">,
 ): Promise<Destination> {
 	const now = new Date().toISOString();
 	const [row] = await drizzle(db)
 		.insert(destinations)
 		.values({
-			id: `dst_${crypto.randomUUID().replaceAll("-", "")}`,
+			id: fields.id,
 			url: fields.url,
 			event_types: JSON.stringify(fields.event_types),
 			kinds: fields.kinds === null ? null : JSON.stringify(fields.kinds),
@@ -110,4 +116,20 @@ export async function updateDestination(
 export async function deleteDestination(db: D1Database, id: string): Promise<boolean> {
 	const rows = await drizzle(db).delete(destinations).where(eq(destinations.id, id)).returning({ id: destinations.id });
 	return rows.length > 0;
+}
+
+/** Destinations whose secret is not sealed with `keyId`: to seal again after a key rotation. */
+export async function sealedOtherwise(db: D1Database, keyId: string, limit: number) {
+	return drizzle(db)
+		.select({ id: destinations.id, secret: destinations.secret })
+		.from(destinations)
+		.where(not(like(destinations.secret, `v1.${keyId}.%`)))
+		.limit(limit);
+}
+
+export async function replaceSecret(db: D1Database, id: string, before: string, after: string): Promise<void> {
+	await drizzle(db)
+		.update(destinations)
+		.set({ secret: after })
+		.where(and(eq(destinations.id, id), eq(destinations.secret, before)));
 }

@@ -73,6 +73,19 @@ export async function rowsOfBatch<T>(db: D1Database, statements: SQL[]): Promise
 	return results.flatMap((result) => result.results ?? []);
 }
 
+/** Runs one statement; how many rows it changed. */
+export async function changesOf(db: D1Database, statement: SQL): Promise<number> {
+	const { sql: text, params } = dialect.sqlToQuery(statement);
+	return (
+		(
+			await db
+				.prepare(text)
+				.bind(...params)
+				.run()
+		).meta.changes ?? 0
+	);
+}
+
 /** The text and parameters of a statement, e.g. for EXPLAIN QUERY PLAN. */
 export function toQuery(statement: SQL): { sql: string; params: unknown[] } {
 	return dialect.sqlToQuery(statement);

@@ -87,6 +87,9 @@ export const receipts = sqliteTable(
 		signature_scheme: text(),
 		/** How many requests this row stands for (more than 1 only for `suppressed`). */
 		count: integer().notNull().default(1),
+		/** `suppressed` only: JSON arrays of distinct client addresses and body digests (at most 20 each). */
+		client_ips: text(),
+		body_digests: text(),
 	},
 	(t) => [index("receipts_by_time").on(t.received_at), index("receipts_by_outcome").on(t.outcome, t.received_at)],
 );

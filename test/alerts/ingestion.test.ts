@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import { missingHistory, sweepHistoryLag } from "../../src/alerts/history-lag";
 import { sweepReadiness, sweepRejections } from "../../src/alerts/ingestion";
-import { insertReceipts, type ReceiptRow } from "../../src/storage/receipts";
+import { insertReceipts, type NewReceiptRow } from "../../src/storage/receipts";
 import { queueNotAnswering } from "../support/faults";
 import { deliverOk, historyRows, ledgerOf, post } from "../support/webhook";
 import { envWith } from "../support/worker";
@@ -20,7 +20,7 @@ async function alertsOf(fingerprint: string) {
 	return results.map((r) => ({ status: r.status, count: r.count, details: JSON.parse(r.details) }));
 }
 
-const rejected = (receivedAt: Date, reason: string, count = 1): ReceiptRow => ({
+const rejected = (receivedAt: Date, reason: string, count = 1): NewReceiptRow => ({
 	received_at: receivedAt.toISOString(),
 	outcome: count > 1 ? "suppressed" : "rejected",
 	reason,

@@ -12,6 +12,8 @@ describe("the Cron Trigger", () => {
 	it("runs every sweep at the trigger's time, alerts last, and tells Slack in the same run", async () => {
 		expect(SWEEPS.map((s) => s.name)).toEqual([
 			"stranded deliveries",
+			"reseal secrets",
+			"retention",
 			"alerts.stuck_entities",
 			"alerts.destinations",
 			"alerts.rejections",

@@ -1,7 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
-import { FLUSH_DELAY_MS, FLUSH_MAX_ROWS, keepReceipt, REJECTIONS_PER_MINUTE } from "../../src/ingress/receipts";
+import { sha256Hex } from "../../src/digests";
+import {
+	FLUSH_DELAY_MS,
+	FLUSH_MAX_ROWS,
+	FOLDED_DETAIL,
+	keepReceipt,
+	REJECTIONS_PER_MINUTE,
+} from "../../src/ingress/receipts";
 import { signedHeaders, WEBHOOK_URL } from "../support/webhook";
 import { fetchWith } from "../support/worker";
 
@@ -63,6 +70,30 @@ describe("the ingress audit trail", () => {
 		expect(detailed).toBeLessThanOrEqual(REJECTIONS_PER_MINUTE);
 		expect(detailed + (folded?.requests ?? 0)).toBe(flood);
 		expect(detailed + (folded?.rows_written ?? 0)).toBeLessThan(flood / 2);
+	});
+
+	it("keeps in a folded row the distinct client addresses and body digests it stands for, at most 20 of each", async () => {
+		const since = new Date().toISOString();
+		// Fill this minute's budget of detailed rejections first, then flood from 30 addresses with 2 bodies.
+		await Promise.all(
+			Array.from({ length: REJECTIONS_PER_MINUTE }, () => call("{}", { Signature: "0".repeat(64) }, "192.0.2.90")),
+		);
+		const bodies = ['{"a":1}', '{"b":2}'];
+		await Promise.all(
+			Array.from({ length: 60 }, (_, i) => call(bodies[i % 2], { Signature: "0".repeat(64) }, `203.0.113.${i % 30}`)),
+		);
+		const { results } = await env.HISTORY.prepare(
+			"SELECT client_ips, body_digests, count FROM receipts WHERE outcome = 'suppressed' AND received_at >= ?",
+		)
+			.bind(since)
+			.all<{ client_ips: string; body_digests: string; count: number }>();
+		const ips = new Set(results.flatMap((r) => JSON.parse(r.client_ips) as string[]));
+		const digests = new Set(results.flatMap((r) => JSON.parse(r.body_digests) as string[]));
+		// The isolate's budget is shared with the tests before: at least our 60 were folded.
+		expect(results.reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(60);
+		for (const r of results) expect((JSON.parse(r.client_ips) as string[]).length).toBeLessThanOrEqual(FOLDED_DETAIL);
+		expect([...ips].filter((ip) => ip.startsWith("203.0.113.")).length).toBeGreaterThanOrEqual(FOLDED_DETAIL - 1);
+		for (const body of bodies) expect(digests).toContain(await sha256Hex(body));
 	});
 
 	it("writes receipts every 250 ms, and at once when 100 are waiting", async () => {

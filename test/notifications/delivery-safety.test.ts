@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import worker from "../../src/index";
 import { newSecret } from "../../src/notifications/standard-webhooks";
+import { seal } from "../../src/secrets";
+import { settingsOf } from "../../src/settings";
 import { FlakyQueue } from "../support/faults";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
@@ -43,7 +45,7 @@ describe("the destination URL, checked again at send time", () => {
 			`INSERT INTO destinations (id, url, event_types, kinds, enabled, include_stale, secret, created_at, updated_at)
 			 VALUES (?, ?, '["*"]', NULL, 1, 0, ?, ?, ?)`,
 		)
-			.bind(id, `https://[64:ff9b::a9fe:a9fe]${partner.path}`, newSecret(), now, now)
+			.bind(id, `https://[64:ff9b::a9fe:a9fe]${partner.path}`, await sealedSecret(id), now, now)
 			.run();
 		const answer = await deliverOk(batchEvent());
 		const row = await outcomeOf(answer.event_id, id, "failed");
@@ -109,3 +111,8 @@ describe("no delivery stranded pending", () => {
 		expect(await replay.json()).toEqual({ enqueued: 1 });
 	});
 });
+
+/** A secret sealed as the receiver seals it, for a row written by hand. */
+function sealedSecret(id: string): Promise<string> {
+	return seal(settingsOf(env), newSecret(), `destination-secret:${id}`);
+}

@@ -1,8 +1,8 @@
 /** Destinations pointing at the stand-in partner worker, and what it received. */
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { newSecret } from "../../src/notifications/standard-webhooks";
-import { type Destination, insertDestination } from "../../src/storage/destinations";
+import { createDestination } from "../../src/notifications/destinations";
+import type { Destination } from "../../src/storage/destinations";
 
 export interface Received {
 	headers: Record<string, string>;
@@ -52,18 +52,19 @@ export class PartnerEndpoint {
 	}
 }
 
+/** A destination (created as an admin would) with its secret in clear, to verify what it receives. */
 export async function destinationFor(
 	endpoint: PartnerEndpoint,
 	fields: Partial<Pick<Destination, "event_types" | "kinds" | "include_stale" | "enabled">> = {},
 ): Promise<Destination> {
-	return insertDestination(env.HISTORY, {
+	const { destination, secret } = await createDestination(env, {
 		url: endpoint.url,
 		event_types: fields.event_types ?? ["*"],
 		kinds: fields.kinds ?? null,
 		include_stale: fields.include_stale ?? false,
 		enabled: fields.enabled ?? true,
-		secret: newSecret(),
 	});
+	return { ...destination, secret };
 }
 
 export async function deliveryRow(eventId: string, destinationId: string) {

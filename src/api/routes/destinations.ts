@@ -4,20 +4,12 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
-import { checkDestinationUrl } from "../../notifications/destination-url";
+import { changeDestination, createDestination } from "../../notifications/destinations";
 import { enqueueForAdmin } from "../../notifications/fan-out";
-import { isSecret, newSecret } from "../../notifications/standard-webhooks";
+import { isSecret } from "../../notifications/standard-webhooks";
 import { strandedCutoff } from "../../notifications/stranded";
-import { settingsOf } from "../../settings";
 import { reclaimStranded, reopenDeliveries } from "../../storage/deliveries";
-import {
-	type Destination,
-	deleteDestination,
-	findDestination,
-	insertDestination,
-	listDestinations,
-	updateDestination,
-} from "../../storage/destinations";
+import { type Destination, deleteDestination, findDestination, listDestinations } from "../../storage/destinations";
 import type { ApiEnv } from "../context";
 import { errorResponses, kindSchema } from "../schemas";
 
@@ -172,20 +164,10 @@ async function found(db: D1Database, id: string): Promise<Destination> {
 }
 
 export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
-	const allowLocal = (env: ApiEnv["Bindings"]) => settingsOf(env).ALLOW_INSECURE_DESTINATIONS;
-
 	api.openapi(routes.create, async (c) => {
 		const body = c.req.valid("json");
-		checkDestinationUrl(body.url, allowLocal(c.env));
-		const created = await insertDestination(c.env.HISTORY, {
-			url: body.url,
-			event_types: body.event_types,
-			kinds: body.kinds ?? null,
-			enabled: body.enabled,
-			include_stale: body.include_stale,
-			secret: body.secret ?? newSecret(),
-		});
-		return c.json(created, 201);
+		const { destination, secret } = await createDestination(c.env, { ...body, kinds: body.kinds ?? null });
+		return c.json({ ...publicView(destination), secret }, 201);
 	});
 
 	api.openapi(routes.list, async (c) => c.json({ data: (await listDestinations(c.env.HISTORY)).map(publicView) }, 200));
@@ -194,16 +176,8 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.openapi(routes.patch, async (c) => {
 		const { id } = c.req.valid("param");
-		const { rotate_secret, ...changes } = c.req.valid("json");
-		const before = await found(c.env.HISTORY, id);
-		if (changes.url !== undefined) checkDestinationUrl(changes.url, allowLocal(c.env));
-		const secret = rotate_secret ? newSecret() : changes.secret;
-		const after = await updateDestination(c.env.HISTORY, id, { ...changes, secret });
-		if (!after) throw new ApiError("not_found", `no destination ${id}`);
-		if (!before.enabled && after.enabled) {
-			await enqueueForAdmin(c.env, await reopenDeliveries(c.env.HISTORY, id, ["paused"]));
-		}
-		return c.json(rotate_secret ? { ...publicView(after), secret: after.secret } : publicView(after), 200);
+		const { destination, secret } = await changeDestination(c.env, id, c.req.valid("json"));
+		return c.json(secret === null ? publicView(destination) : { ...publicView(destination), secret }, 200);
 	});
 
 	api.openapi(routes.remove, async (c) => {

@@ -1,6 +1,7 @@
 /** GET /v1/receipts: the ingress audit trail, e.g. to see why a misconfigured sender is refused. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { listReceipts, type ReceiptPosition } from "../../storage/receipt-lookups";
+import type { ReceiptRow } from "../../storage/receipts";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, OUTCOMES, receiptSchema } from "../schemas";
@@ -38,8 +39,13 @@ export function receiptRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const filters = { outcome, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") };
 		const rows = await listReceipts(c.env.HISTORY, filters, after, limit + 1);
 		return c.json(
-			paginate(rows, limit, ORDER, (r) => [r.received_at, r.id]),
+			paginate(rows.map(receiptView), limit, ORDER, (r) => [r.received_at, r.id]),
 			200,
 		);
 	});
+}
+
+function receiptView(row: ReceiptRow) {
+	const list = (json: string | null) => (json === null ? null : (JSON.parse(json) as string[]));
+	return { ...row, client_ips: list(row.client_ips), body_digests: list(row.body_digests) };
 }

@@ -1,0 +1,75 @@
+/** Records older than their retention period go, a bounded batch at a time, from the Cron Trigger's sweep. */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { insertReceipts } from "../../src/storage/receipts";
+import { RETAINED, retention } from "../../src/storage/retention";
+import { toQuery } from "../../src/storage/rows";
+import { envWith } from "../support/worker";
+
+const DAY = 86_400_000;
+const now = new Date("2026-06-01T12:00:00.000Z");
+const daysAgo = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
+
+async function receiptsFrom(ip: string) {
+	return (
+		await env.HISTORY.prepare("SELECT count(*) AS n FROM receipts WHERE client_ip = ?").bind(ip).first<{ n: number }>()
+	)?.n;
+}
+
+describe("retention", () => {
+	it("purges receipts older than RECEIPTS_RETENTION_DAYS (90 by default) and keeps newer ones", async () => {
+		const row = (received_at: string, client_ip: string) => ({
+			received_at,
+			outcome: "duplicate" as const,
+			body_size: 1,
+			client_ip,
+		});
+		await insertReceipts(env.HISTORY, [
+			row(daysAgo(91), "198.51.100.1"),
+			row(daysAgo(89), "198.51.100.2"),
+			row(daysAgo(400), "198.51.100.1"),
+		]);
+		const done = await retention.run(env, now);
+		expect(done?.receipts).toBeGreaterThanOrEqual(2);
+		expect(await receiptsFrom("198.51.100.1")).toBe(0);
+		expect(await receiptsFrom("198.51.100.2")).toBe(1);
+	});
+
+	it("deletes in bounded batches: at most 10,000 rows of a kind per run", async () => {
+		const ip = "198.51.100.9";
+		await insertReceipts(
+			env.HISTORY,
+			Array.from({ length: 12_000 }, (_, i) => ({
+				received_at: new Date(now.getTime() - 200 * DAY + i).toISOString(),
+				outcome: "rejected" as const,
+				reason: "invalid_signature",
+				body_size: 0,
+				client_ip: ip,
+			})),
+		);
+		expect((await retention.run(env, now))?.receipts).toBe(10_000);
+		expect(await receiptsFrom(ip)).toBe(2_000);
+		await retention.run(env, now);
+		expect(await receiptsFrom(ip)).toBe(0);
+	});
+
+	it("keeps everything of a kind whose period is 0", async () => {
+		const ip = "198.51.100.10";
+		await insertReceipts(env.HISTORY, [
+			{ received_at: daysAgo(1000), outcome: "accepted", body_size: 1, client_ip: ip },
+		]);
+		const done = await retention.run(envWith({ RECEIPTS_RETENTION_DAYS: "0" }), now);
+		expect(done).not.toHaveProperty("receipts");
+		expect(await receiptsFrom(ip)).toBe(1);
+	});
+
+	it.each(RETAINED.map((kind) => [kind.name, kind] as const))("finds %s to purge through an index", async (_, kind) => {
+		const { sql, params } = toQuery((await import("../../src/storage/retention")).purgeStatement(kind, daysAgo(90)));
+		const { results } = await env.HISTORY.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+			.bind(...params)
+			.all<{ detail: string }>();
+		const plan = results.map((r) => r.detail).join("\n");
+		expect(plan).toMatch(/SEARCH \w+ USING (COVERING )?INDEX/);
+		expect(plan).not.toMatch(/TEMP B-TREE|^SCAN (receipts|alerts|delivery_attempts)\b/m);
+	});
+});
