@@ -6,7 +6,7 @@
  * dead-letter consumer) and resolves once the destination has no dead delivery left.
  */
 import type { Env } from "../env";
-import type { DeliveryJob } from "../notifications/fan-out";
+import type { DeliveryJob } from "../notifications/enqueue";
 import { settingsOf } from "../settings";
 import { deadClearedQuery } from "../storage/alert-conditions";
 import { AUTO_DISABLED, type Destination, listDestinations } from "../storage/destinations";

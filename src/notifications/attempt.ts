@@ -1,6 +1,5 @@
-/** One delivery attempt: POST the signed notification and classify the answer. */
+/** One delivery attempt: POST a signed notification (notification-body.ts) and classify the answer. */
 import { backoff } from "../backoff";
-import type { RecordedEvent } from "../model";
 import { checkDestinationUrl } from "./destination-url";
 import { signatureHeaders } from "./standard-webhooks";
 
@@ -13,30 +12,12 @@ export type AttemptResult =
 	| { outcome: "retry"; status: number | null; error: string; retryAfterSeconds: number | null }
 	| { outcome: "failed"; status: number | null; error: string };
 
-/** The body partners receive: our event fields, QI Tech's payload as received under `data`. */
-export function notificationBody(event: RecordedEvent, payload: string): string {
-	const head = JSON.stringify({
-		id: event.event_id,
-		type: event.type,
-		entity: { kind: event.kind, key: event.key },
-		status: event.status,
-		previous_status: event.previous_status,
-		occurred_at: event.occurred_at,
-		received_at: event.received_at,
-		applied: event.result === "accepted",
-		anomaly: event.anomaly,
-		sequence: event.sequence,
-		repair: event.repair,
-	});
-	return `${head.slice(0, -1)},"data":${payload}}`;
-}
-
 /** `allowInsecureLocal` is ALLOW_INSECURE_DESTINATIONS: the URL is checked again at send time. */
 export async function attempt(
 	url: string,
 	secret: string,
-	event: RecordedEvent,
-	payload: string,
+	webhookId: string,
+	body: string,
 	allowInsecureLocal: boolean,
 ): Promise<AttemptResult> {
 	try {
@@ -44,8 +25,7 @@ export async function attempt(
 	} catch (err) {
 		return { outcome: "failed", status: null, error: `not sent: ${(err as Error).message}` };
 	}
-	const body = notificationBody(event, payload);
-	const headers = { "content-type": "application/json", ...(await signatureHeaders(secret, event.event_id, body)) };
+	const headers = { "content-type": "application/json", ...(await signatureHeaders(secret, webhookId, body)) };
 	let response: Response;
 	try {
 		// A redirect is never followed: a 307 would re-post the signed body wherever it points.

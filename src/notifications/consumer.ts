@@ -1,6 +1,7 @@
 /**
- * The events Queue consumer: writes each batch of recorded events to the D1 history in one
- * transaction, then owes each event to every destination that wants it (fan-out). Messages
+ * The events Queue consumer: writes each batch of recorded events to the D1 history, with what
+ * each destination that wants them is owed (fan-out), in one transaction, then queues the
+ * deliveries. Messages
  * whose payload travelled by reference fetch it from the entity's ledger first. What fails is
  * retried with backoff; after max_retries the message lands in the dead-letter queue, whose
  * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
@@ -12,8 +13,11 @@ import type { Env } from "../env";
 import { ledgerOf } from "../ledger/ledger-of";
 import { log } from "../logger";
 import type { EventNotification } from "../model";
+import { listDestinations } from "../storage/destinations";
 import { writeHistory } from "../storage/history";
-import { fanOut } from "./fan-out";
+import { enqueueDeliveries } from "./enqueue";
+import { owedDeliveries } from "./fan-out";
+import { releaseEntitiesStatement } from "./ordering";
 
 type Failed = (message: Message<EventNotification>) => Promise<void>;
 
@@ -63,8 +67,14 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 	);
 	try {
 		const notifications = ready.map((m) => m.body);
-		await writeHistory(env.HISTORY, notifications, payloads);
-		await fanOut(env, notifications);
+		const destinations = await listDestinations(env.HISTORY);
+		const owed = owedDeliveries(destinations, notifications, payloads);
+		// Events that reach the history may be what ordered deliveries of their entities wait for.
+		const ordered = destinations.some((d) => d.ordering === "entity");
+		const entities = [...new Set(notifications.map(({ event }) => entityName(event.kind, event.key)))];
+		const then = ordered ? [releaseEntitiesStatement(entities, new Date().toISOString())] : [];
+		const released = await writeHistory(env.HISTORY, notifications, payloads, owed, then);
+		await enqueueDeliveries(env, [...owed.filter((o) => o.outcome === "pending"), ...released]);
 		for (const message of ready) message.ack();
 	} catch (err) {
 		logFailure("history write or fan-out failed", ready, err);

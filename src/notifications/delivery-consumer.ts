@@ -1,7 +1,8 @@
 /**
- * The deliveries Queue consumer: each message is one (event, destination) pair, delivered
- * independently of every other, retried with backoff through the Queue, dead-lettered after
- * the Queue's max_retries.
+ * The deliveries Queue consumer: each message is one (event, destination) pair, delivered on its
+ * own, retried with backoff through the Queue, dead-lettered after the Queue's max_retries. An
+ * ordered destination's event first waits for its entity's earlier ones (ordering.ts), a paced
+ * destination's for its pace (pacing.ts).
  */
 import { raiseDeadDeliveries } from "../alerts/destination-health";
 import type { Env } from "../env";
@@ -10,9 +11,13 @@ import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
 import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
 import { fromEventRow } from "../storage/event-rows";
+import { batchOf } from "../storage/rows";
 import { type AttemptResult, attempt, retryDelaySeconds } from "./attempt";
 import { signingSecretOf } from "./destinations";
-import type { DeliveryJob } from "./fan-out";
+import { type DeliveryJob, enqueueDeliveries } from "./enqueue";
+import { notificationBody } from "./notification-body";
+import { holdStatement, releaseNextStatement } from "./ordering";
+import { leaseStatement, PACED_WAIT_SECONDS, tokenStatement } from "./pacing";
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
 	const settings = settingsOf(env);
@@ -33,35 +38,94 @@ async function deliverOne(
 	try {
 		const job = message.body;
 		const [destination, work] = await Promise.all([destinationOf(job.destination_id), deliveryWork(env.HISTORY, job)]);
-		if (!destination || !work || work.delivery.outcome === "delivered") return message.ack();
+		if (!destination || !work || work.delivery.outcome === "delivered" || work.delivery.outcome === "blocked") {
+			return message.ack();
+		}
 		if (!destination.enabled) {
 			await setOutcome(env.HISTORY, job, "paused");
 			return message.ack();
 		}
-		const event = fromEventRow(work.event);
-		const allowLocal = settings.ALLOW_INSECURE_DESTINATIONS;
-		const started = Date.now();
-		const result = await signingSecretOf(env, destination).then(
-			(secret) => attempt(destination.url, secret, event, work.event.payload, allowLocal),
-			(err: Error): AttemptResult => ({
-				outcome: "retry",
-				status: null,
-				error: `not sent: the destination's secret ${err.message}`,
-				retryAfterSeconds: null,
-			}),
-		);
-		const now = new Date();
-		const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
-		const disable =
-			result.outcome !== "delivered" &&
-			now.getTime() - failingSince >= settings.DESTINATION_DISABLE_AFTER_SECONDS * 1000
-				? `${AUTO_DISABLED}: every attempt failed since ${new Date(failingSince).toISOString()}`
-				: null;
-		const delay =
-			result.outcome === "retry"
-				? retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, result.retryAfterSeconds)
-				: 0;
-		await recordAttempt(env.HISTORY, {
+		if (await mustWait(env, destination, work)) return message.ack();
+		if (!(await admitted(env, destination, job))) {
+			// Over the pace: sent again later as a new message, so no retry is spent on waiting.
+			await env.DELIVERIES_QUEUE.send(job, { delaySeconds: PACED_WAIT_SECONDS });
+			return message.ack();
+		}
+		await attemptAndRecord(message, env, settings, destination, work);
+	} catch (err) {
+		logDelivery(message.body, "error", null, message.attempts, String(err));
+		message.retry({ delaySeconds: retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, null) });
+	}
+}
+
+type Work = NonNullable<Awaited<ReturnType<typeof deliveryWork>>>;
+
+/** An ordered destination's event whose predecessor is not done: blocked until it is. */
+async function mustWait(env: Env, destination: Destination, work: Work): Promise<boolean> {
+	const { delivery, event } = work;
+	if (destination.ordering !== "entity" || delivery.entity === null || delivery.sequence === null) return false;
+	const hold = holdStatement(
+		{
+			event_id: delivery.event_id,
+			destination_id: delivery.destination_id,
+			entity: delivery.entity,
+			kind: event.entity_kind,
+			key: event.entity_key,
+			sequence: delivery.sequence,
+		},
+		new Date().toISOString(),
+	);
+	return (await batchOf(env.HISTORY, [hold]))[0].length > 0;
+}
+
+/** Within the destination's pace: a token of max_per_second and a slot of max_in_flight. */
+async function admitted(env: Env, destination: Destination, job: DeliveryJob): Promise<boolean> {
+	const now = Date.now();
+	if (destination.max_per_second !== null) {
+		const [taken] = await batchOf(env.HISTORY, [tokenStatement(destination.id, destination.max_per_second, now)]);
+		if (taken.length === 0) return false;
+	}
+	if (destination.max_in_flight !== null) {
+		const [leased] = await batchOf(env.HISTORY, [leaseStatement(job, destination.max_in_flight, now)]);
+		if (leased.length === 0) return false;
+	}
+	return true;
+}
+
+async function attemptAndRecord(
+	message: Message<DeliveryJob>,
+	env: Env,
+	settings: Settings,
+	destination: Destination,
+	work: Work,
+): Promise<void> {
+	const job = message.body;
+	const event = fromEventRow(work.event);
+	const body = notificationBody(event, work.event.payload, destination.payload, settings.PUBLIC_URL);
+	const started = Date.now();
+	const result = await signingSecretOf(env, destination).then(
+		(secret) => attempt(destination.url, secret, event.event_id, body, settings.ALLOW_INSECURE_DESTINATIONS),
+		(err: Error): AttemptResult => ({
+			outcome: "retry",
+			status: null,
+			error: `not sent: the destination's secret ${err.message}`,
+			retryAfterSeconds: null,
+		}),
+	);
+	const now = new Date();
+	const failingSince = Date.parse(destination.health.failing_since ?? now.toISOString());
+	const disable =
+		result.outcome !== "delivered" && now.getTime() - failingSince >= settings.DESTINATION_DISABLE_AFTER_SECONDS * 1000
+			? `${AUTO_DISABLED}: every attempt failed since ${new Date(failingSince).toISOString()}`
+			: null;
+	const delay =
+		result.outcome === "retry"
+			? retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, result.retryAfterSeconds)
+			: 0;
+	const done = result.outcome !== "retry" && destination.ordering === "entity";
+	const released = await recordAttempt(
+		env.HISTORY,
+		{
 			...job,
 			outcome: result.outcome === "retry" ? "pending" : result.outcome,
 			status: result.status,
@@ -70,20 +134,24 @@ async function deliverOne(
 			at: now.toISOString(),
 			disable_reason: disable,
 			duration_ms: now.getTime() - started,
-		});
-		logDelivery(job, result.outcome, result.status, message.attempts);
-		if (result.outcome === "retry") message.retry({ delaySeconds: delay });
-		else message.ack();
-	} catch (err) {
-		logDelivery(message.body, "error", null, message.attempts, String(err));
-		message.retry({ delaySeconds: retryDelaySeconds(message.attempts, settings.DELIVERY_RETRY_BASE_SECONDS, null) });
-	}
+		},
+		done ? [releaseNextStatement(job, now.toISOString())] : [],
+	);
+	logDelivery(job, result.outcome, result.status, message.attempts);
+	await enqueueDeliveries(env, released);
+	if (result.outcome === "retry") message.retry({ delaySeconds: delay });
+	else message.ack();
 }
 
 /** Deliveries that used up their retries: recorded as dead, to replay with replay-failed; alerted. */
 export async function consumeDeadDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
 	for (const message of batch.messages) {
-		await setOutcome(env.HISTORY, message.body, "dead", "retries exhausted");
+		const at = new Date().toISOString();
+		// Given up: the next event of its entity, if it waits for this one, may go now.
+		const released = await setOutcome(env.HISTORY, message.body, "dead", "retries exhausted", [
+			releaseNextStatement(message.body, at),
+		]);
+		await enqueueDeliveries(env, released);
 		logDelivery(message.body, "dead", null, message.attempts);
 		message.ack();
 	}

@@ -17,12 +17,22 @@ import {
 	updateDestination,
 } from "../storage/destinations";
 import { checkDestinationUrl } from "./destination-url";
-import { enqueueForAdmin } from "./fan-out";
+import { enqueueForAdmin } from "./enqueue";
 import { newSecret } from "./standard-webhooks";
 
-export type NewDestination = Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale"> & {
-	secret?: string;
-};
+/** A new destination: what is not given takes its default (unordered, unfiltered, full, unpaced). */
+export type NewDestination = Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale"> &
+	Partial<Pick<Destination, "ordering" | "filter" | "payload" | "max_per_second" | "max_in_flight">> & {
+		secret?: string;
+	};
+
+const DEFAULTS = {
+	ordering: "none",
+	filter: null,
+	payload: "full",
+	max_per_second: null,
+	max_in_flight: null,
+} as const;
 
 /** The destination, and its signing secret in clear: to show once. */
 export interface WithSecret {
@@ -38,6 +48,7 @@ export async function createDestination(env: Env, fields: NewDestination): Promi
 	const id = newDestinationId();
 	const secret = fields.secret ?? newSecret();
 	const destination = await insertDestination(env.HISTORY, {
+		...DEFAULTS,
 		...fields,
 		id,
 		secret: await seal(settings, secret, context(id)),

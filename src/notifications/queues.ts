@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import type { EventNotification } from "../model";
 import { consumeDeadLetters, consumeEvents } from "./consumer";
 import { consumeDeadDeliveries, consumeDeliveries } from "./delivery-consumer";
-import type { DeliveryJob } from "./fan-out";
+import type { DeliveryJob } from "./enqueue";
 
 export type QueueMessage = EventNotification | DeliveryJob;
 

@@ -3,20 +3,19 @@ import type { Env } from "../env";
 import type { RecordedEvent } from "../model";
 import { recordOwedDeliveries, reopenEventDeliveries } from "../storage/deliveries";
 import { listDestinations } from "../storage/destinations";
-import { wants } from "./destination-rules";
-import { enqueueForAdmin } from "./fan-out";
+import { enqueueForAdmin } from "./enqueue";
+import { owedDeliveries } from "./fan-out";
 
-/** To every enabled destination that wants it now, including ones added after it arrived. */
-export async function redeliver(
-	env: Env,
-	event: Pick<RecordedEvent, "event_id" | "type" | "kind" | "result">,
-): Promise<number> {
-	const targets = (await listDestinations(env.HISTORY)).filter((d) => d.enabled && wants(d, event)).map((d) => d.id);
-	await recordOwedDeliveries(
+/** To every enabled destination that wants it now (filters included), including ones added after it arrived. */
+export async function redeliver(env: Env, event: RecordedEvent, payload: string): Promise<number> {
+	const enabled = (await listDestinations(env.HISTORY)).filter((d) => d.enabled);
+	const owed = owedDeliveries(enabled, [{ event, payload, entity: null }], new Map());
+	await recordOwedDeliveries(env.HISTORY, owed);
+	const reopened = await reopenEventDeliveries(
 		env.HISTORY,
-		targets.map((destination_id) => ({ event_id: event.event_id, destination_id, outcome: "pending" })),
+		event.event_id,
+		owed.map((o) => o.destination_id),
 	);
-	const reopened = await reopenEventDeliveries(env.HISTORY, event.event_id, targets);
 	await enqueueForAdmin(env, reopened);
 	return reopened.length;
 }

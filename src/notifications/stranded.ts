@@ -6,7 +6,7 @@
 import type { Env } from "../env";
 import { reclaimStranded } from "../storage/deliveries";
 import type { Sweep } from "../sweeps";
-import { enqueueDeliveries } from "./fan-out";
+import { enqueueDeliveries } from "./enqueue";
 
 /** Longer than any Queue delivery delay of a healthy system, far shorter than a partner would wait. */
 export const STRANDED_AFTER_MS = 5 * 60_000;

@@ -1,9 +1,9 @@
 /** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
-import { inOneBatch, insertRows } from "./rows";
+import { batchOf, inOneBatch, insertRows } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
@@ -12,11 +12,22 @@ export interface DeliveryKey {
 	destination_id: string;
 }
 
-/** Records that these deliveries are owed; a row that exists already is left as it is. */
-export async function recordOwedDeliveries(db: D1Database, owed: (DeliveryKey & { outcome: "pending" | "paused" })[]) {
-	const now = new Date().toISOString();
-	const rows = owed.map((o) => ({ ...o, attempts: 0, created_at: now, updated_at: now }));
-	await inOneBatch(db, insertRows(deliveries, rows, sql`ON CONFLICT DO NOTHING`));
+/** A delivery owed: its row is created once, pending (or paused for a disabled destination). */
+export interface Owed extends DeliveryKey {
+	outcome: "pending" | "paused";
+	sequence: number;
+	/** `kind:key` for a destination ordered by entity, else null. */
+	entity: string | null;
+}
+
+/** The statements that record these deliveries as owed; a row that exists already is left as it is. */
+export function owedStatements(owed: Owed[], at: string): SQL[] {
+	const rows = owed.map((o) => ({ ...o, attempts: 0, created_at: at, updated_at: at }));
+	return insertRows(deliveries, rows, sql`ON CONFLICT DO NOTHING`);
+}
+
+export async function recordOwedDeliveries(db: D1Database, owed: Owed[]) {
+	await inOneBatch(db, owedStatements(owed, new Date().toISOString()));
 }
 
 export async function deliveryWork(db: D1Database, key: DeliveryKey) {
@@ -41,8 +52,12 @@ export interface AttemptRecord extends DeliveryKey {
 	duration_ms: number;
 }
 
-/** The attempt on the delivery row and the destination's health, in one transaction. */
-export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<void> {
+/**
+ * The attempt on the delivery row and the destination's health, in one transaction, with `then`
+ * (statements that follow from it, e.g. releasing the next event of an ordered entity); returns
+ * the rows those return.
+ */
+export async function recordAttempt<T = DeliveryKey>(db: D1Database, r: AttemptRecord, then: SQL[] = []): Promise<T[]> {
 	const d1 = drizzle(db);
 	const delivered = r.outcome === "delivered";
 	const health = delivered
@@ -54,7 +69,7 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 				failing_since: sql`coalesce(${destinations.failing_since}, ${r.at})`,
 				...(r.disable_reason ? { enabled: false, disabled_reason: r.disable_reason } : {}),
 			};
-	await d1.batch([
+	const results = await batchOf<T>(db, [
 		d1
 			.update(deliveries)
 			.set({
@@ -65,6 +80,7 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 				next_attempt_at: r.next_attempt_at,
 				updated_at: r.at,
 				delivered_at: delivered ? r.at : null,
+				sending_until: null,
 			})
 			.where(and(eq(deliveries.event_id, r.event_id), eq(deliveries.destination_id, r.destination_id))),
 		d1.update(destinations).set(health).where(eq(destinations.id, r.destination_id)),
@@ -87,7 +103,9 @@ export async function recordAttempt(db: D1Database, r: AttemptRecord): Promise<v
 					.where(and(eq(deliveries.event_id, r.event_id), eq(deliveries.destination_id, r.destination_id))),
 			)
 			.onConflictDoNothing(),
+		...then,
 	]);
+	return results.slice(3).flat();
 }
 
 export type Attempt = typeof deliveryAttempts.$inferSelect;
@@ -110,16 +128,25 @@ export function attemptsOf(db: D1Database, key: DeliveryKey) {
 		.orderBy(deliveryAttempts.attempt);
 }
 
-export async function setOutcome(db: D1Database, key: DeliveryKey, outcome: DeliveryOutcome, error?: string) {
-	await drizzle(db)
+/** Sets the delivery's outcome, with `then` in the same transaction (see recordAttempt). */
+export async function setOutcome<T = DeliveryKey>(
+	db: D1Database,
+	key: DeliveryKey,
+	outcome: DeliveryOutcome,
+	error?: string,
+	then: SQL[] = [],
+): Promise<T[]> {
+	const update = drizzle(db)
 		.update(deliveries)
 		.set({
 			outcome,
 			updated_at: new Date().toISOString(),
 			next_attempt_at: null,
+			sending_until: null,
 			...(error ? { last_error: error } : {}),
 		})
 		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
+	return (await batchOf<T>(db, [update, ...then])).slice(1).flat();
 }
 
 export async function deliveriesOfEvent(db: D1Database, eventId: string): Promise<Delivery[]> {

@@ -1,5 +1,6 @@
 /** Partner destinations and one delivery row per (event, destination). */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const destinations = sqliteTable("destinations", {
 	id: text().primaryKey(),
@@ -10,8 +11,24 @@ export const destinations = sqliteTable("destinations", {
 	kinds: text(),
 	enabled: integer({ mode: "boolean" }).notNull(),
 	include_stale: integer({ mode: "boolean" }).notNull(),
-	/** Standard Webhooks secret, `whsec_<base64>`. */
+	/** The Standard Webhooks secret (`whsec_<base64>`), sealed (src/secrets.ts). */
 	secret: text().notNull(),
+	/** `entity`: each entity's events in the ledger's order (notifications/ordering.ts); `none`: as they come. */
+	ordering: text({ enum: ["none", "entity"] })
+		.notNull()
+		.default("none"),
+	/** JSON filter (notifications/filter.ts) matched against the notification body, or null. */
+	filter: text(),
+	/** `thin`: ids, type, entity, status, sequence and a lookup link, without QI Tech's payload. */
+	payload: text({ enum: ["full", "thin"] })
+		.notNull()
+		.default("full"),
+	/** Pacing (notifications/pacing.ts): deliveries started per second, and at once; null: no limit. */
+	max_per_second: integer(),
+	max_in_flight: integer(),
+	/** The pace's token bucket: tokens left at `pace_at` (epoch ms). */
+	pace_tokens: real(),
+	pace_at: integer(),
 	created_at: text().notNull(),
 	updated_at: text().notNull(),
 	/** Why the destination is disabled (by an admin, or automatically after failing too long). */
@@ -24,7 +41,8 @@ export const destinations = sqliteTable("destinations", {
 	failing_since: text(),
 });
 
-export const DELIVERY_OUTCOMES = ["pending", "delivered", "failed", "dead", "paused"] as const;
+/** `blocked`: waits for an earlier event of its entity (an ordered destination). */
+export const DELIVERY_OUTCOMES = ["pending", "delivered", "failed", "dead", "paused", "blocked"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export const deliveries = sqliteTable(
@@ -40,9 +58,17 @@ export const deliveries = sqliteTable(
 		created_at: text().notNull(),
 		updated_at: text().notNull(),
 		delivered_at: text(),
+		/** The event's sequence in its entity's ledger. */
+		sequence: integer(),
+		/** `kind:key`, set only for a destination ordered by entity (it is what the order is kept by). */
+		entity: text(),
+		/** An attempt is under way until then (epoch ms): what max_in_flight counts. */
+		sending_until: integer(),
 	},
 	(t) => [
 		primaryKey({ columns: [t.event_id, t.destination_id] }),
+		index("deliveries_in_order").on(t.destination_id, t.entity, t.sequence).where(sql.raw("entity IS NOT NULL")),
+		index("deliveries_in_flight").on(t.destination_id, t.sending_until).where(sql.raw("sending_until IS NOT NULL")),
 		index("deliveries_by_destination").on(t.destination_id, t.outcome, t.created_at),
 		// The sweep for deliveries left pending (src/notifications/stranded.ts).
 		index("deliveries_by_outcome").on(t.outcome, t.updated_at),

@@ -2,6 +2,7 @@
 import { and, eq, like, not } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { AnyKind } from "../catalog/catalog";
+import type { Filter } from "../notifications/filter";
 import { destinations } from "./delivery-schema";
 
 type Row = typeof destinations.$inferSelect;
@@ -16,6 +17,11 @@ export interface Destination {
 	kinds: AnyKind[] | null;
 	enabled: boolean;
 	include_stale: boolean;
+	ordering: "none" | "entity";
+	filter: Filter | null;
+	payload: "full" | "thin";
+	max_per_second: number | null;
+	max_in_flight: number | null;
 	/** The signing secret sealed (src/secrets.ts); `signingSecretOf` opens it. */
 	secret: string;
 	created_at: string;
@@ -30,9 +36,22 @@ export interface Destination {
 	};
 }
 
-export type DestinationChanges = Partial<
-	Pick<Destination, "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">
->;
+/** What an admin sets of a destination (its secret sealed already). */
+export const SETTABLE = [
+	"url",
+	"event_types",
+	"kinds",
+	"enabled",
+	"include_stale",
+	"ordering",
+	"filter",
+	"payload",
+	"max_per_second",
+	"max_in_flight",
+	"secret",
+] as const;
+export type Settable = Pick<Destination, (typeof SETTABLE)[number]>;
+export type DestinationChanges = Partial<Settable>;
 
 function fromRow(row: Row): Destination {
 	return {
@@ -42,6 +61,11 @@ function fromRow(row: Row): Destination {
 		kinds: row.kinds === null ? null : (JSON.parse(row.kinds) as AnyKind[]),
 		enabled: row.enabled,
 		include_stale: row.include_stale,
+		ordering: row.ordering,
+		filter: row.filter === null ? null : (JSON.parse(row.filter) as Filter),
+		payload: row.payload,
+		max_per_second: row.max_per_second,
+		max_in_flight: row.max_in_flight,
 		secret: row.secret,
 		created_at: row.created_at,
 		updated_at: row.updated_at,
@@ -72,18 +96,18 @@ export function newDestinationId(): string {
 /** `secret` sealed already, for this `id` (see notifications/destinations.ts). */
 export async function insertDestination(
 	db: D1Database,
-	fields: Pick<Destination, "id" | "url" | "event_types" | "kinds" | "enabled" | "include_stale" | "secret">,
+	fields: Settable & Pick<Destination, "id">,
 ): Promise<Destination> {
 	const now = new Date().toISOString();
 	const [row] = await drizzle(db)
 		.insert(destinations)
 		.values({
+			...columnsOf(fields),
 			id: fields.id,
 			url: fields.url,
 			event_types: JSON.stringify(fields.event_types),
-			kinds: fields.kinds === null ? null : JSON.stringify(fields.kinds),
-			enabled: fields.enabled,
 			include_stale: fields.include_stale,
+			enabled: fields.enabled,
 			secret: fields.secret,
 			created_at: now,
 			updated_at: now,
@@ -98,11 +122,7 @@ export async function updateDestination(
 	id: string,
 	changes: DestinationChanges,
 ): Promise<Destination | null> {
-	const set: Partial<Row> = { updated_at: new Date().toISOString() };
-	if (changes.url !== undefined) set.url = changes.url;
-	if (changes.event_types !== undefined) set.event_types = JSON.stringify(changes.event_types);
-	if (changes.kinds !== undefined) set.kinds = changes.kinds === null ? null : JSON.stringify(changes.kinds);
-	if (changes.include_stale !== undefined) set.include_stale = changes.include_stale;
+	const set: Partial<Row> = { ...columnsOf(changes), updated_at: new Date().toISOString() };
 	if (changes.secret !== undefined) set.secret = changes.secret;
 	if (changes.enabled !== undefined) {
 		set.enabled = changes.enabled;
@@ -111,6 +131,22 @@ export async function updateDestination(
 	}
 	const [row] = await drizzle(db).update(destinations).set(set).where(eq(destinations.id, id)).returning();
 	return row ? fromRow(row) : null;
+}
+
+/** The columns of the fields given (JSON where the column holds JSON); absent fields stay absent. */
+function columnsOf(fields: Partial<Settable>): Partial<Row> {
+	const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+	const columns: Partial<Row> = {};
+	if (fields.url !== undefined) columns.url = fields.url;
+	if (fields.event_types !== undefined) columns.event_types = JSON.stringify(fields.event_types);
+	if (fields.kinds !== undefined) columns.kinds = json(fields.kinds);
+	if (fields.include_stale !== undefined) columns.include_stale = fields.include_stale;
+	if (fields.ordering !== undefined) columns.ordering = fields.ordering;
+	if (fields.filter !== undefined) columns.filter = json(fields.filter);
+	if (fields.payload !== undefined) columns.payload = fields.payload;
+	if (fields.max_per_second !== undefined) columns.max_per_second = fields.max_per_second;
+	if (fields.max_in_flight !== undefined) columns.max_in_flight = fields.max_in_flight;
+	return columns;
 }
 
 export async function deleteDestination(db: D1Database, id: string): Promise<boolean> {

@@ -1,15 +1,26 @@
-/** Writes recorded events and entity states to D1, idempotently: a redelivery changes nothing. */
-
-import { sql } from "drizzle-orm";
+/**
+ * Writes recorded events and entity states to D1, idempotently (a redelivery changes nothing), in
+ * one transaction with the deliveries they are owed: an event is in the history exactly when its
+ * deliveries exist, which ordered destinations rely on (notifications/ordering.ts). `then` are
+ * statements of the same transaction (releasing what waited for these events); their rows return.
+ */
+import { type SQL, sql } from "drizzle-orm";
 import { entityName } from "../catalog/event";
 import type { EntityState, EventNotification } from "../model";
+import { type DeliveryKey, type Owed, owedStatements } from "./deliveries";
 import { toEntityRow, toEventRow } from "./event-rows";
-import { inOneBatch, insertRows } from "./rows";
+import { batchOf, insertRows } from "./rows";
 import { entities, entityLinks, events } from "./schema";
 
 /** `payloads` holds the body of every notification whose payload travelled by reference. */
-export async function writeHistory(db: D1Database, notifications: EventNotification[], payloads: Map<string, string>) {
-	if (notifications.length === 0) return;
+export async function writeHistory<T = DeliveryKey>(
+	db: D1Database,
+	notifications: EventNotification[],
+	payloads: Map<string, string>,
+	owed: Owed[] = [],
+	then: SQL[] = [],
+): Promise<T[]> {
+	if (notifications.length === 0) return [];
 	const eventRows = notifications.map(({ event, payload }) =>
 		toEventRow(event, payload ?? payloads.get(event.event_id) ?? missing(event.event_id)),
 	);
@@ -42,8 +53,9 @@ export async function writeHistory(db: D1Database, notifications: EventNotificat
 				anomalies = excluded.anomalies WHERE excluded.version > ${entities.version}`,
 		),
 		...insertRows(entityLinks, linkRows, sql`ON CONFLICT DO NOTHING`),
+		...owedStatements(owed, new Date().toISOString()),
 	];
-	await inOneBatch(db, statements);
+	return (await batchOf<T>(db, [...statements, ...then])).slice(statements.length).flat();
 }
 
 function missing(eventId: string): never {

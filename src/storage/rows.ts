@@ -73,6 +73,19 @@ export async function rowsOfBatch<T>(db: D1Database, statements: SQL[]): Promise
 	return results.flatMap((result) => result.results ?? []);
 }
 
+/** A drizzle query builder or a raw statement: anything with SQL text and parameters. */
+export type Statement = SQL | { toSQL(): { sql: string; params: unknown[] } };
+
+/** Runs builders and raw statements as one D1 batch (one transaction); each one's rows, in order. */
+export async function batchOf<T = Record<string, unknown>>(db: D1Database, statements: Statement[]): Promise<T[][]> {
+	if (statements.length === 0) return [];
+	const prepared = statements.map((statement) => {
+		const { sql: text, params } = "toSQL" in statement ? statement.toSQL() : dialect.sqlToQuery(statement);
+		return db.prepare(text).bind(...params);
+	});
+	return (await db.batch<T>(prepared)).map((result) => result.results ?? []);
+}
+
 /** Runs one statement; how many rows it changed. */
 export async function changesOf(db: D1Database, statement: SQL): Promise<number> {
 	const { sql: text, params } = dialect.sqlToQuery(statement);

@@ -104,7 +104,7 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
 	api.openapi(redeliverRoute, async (c) => {
 		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id, c.get("identity"));
-		const enqueued = await redeliver(c.env, fromEventRow(event));
+		const enqueued = await redeliver(c.env, fromEventRow(event), event.payload);
 		return c.json({ enqueued }, 202);
 	});
 }

@@ -5,7 +5,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
 import { changeDestination, createDestination } from "../../notifications/destinations";
-import { enqueueForAdmin } from "../../notifications/fan-out";
+import { enqueueForAdmin } from "../../notifications/enqueue";
+import { describeFilter, filterSchema } from "../../notifications/filter";
 import { isSecret } from "../../notifications/standard-webhooks";
 import { strandedCutoff } from "../../notifications/stranded";
 import { reclaimStranded, reopenDeliveries } from "../../storage/deliveries";
@@ -24,6 +25,25 @@ const eventTypePattern = z
 	.openapi({ example: "trade_receivables.*" });
 const secretSchema = z.string().refine(isSecret, "a Standard Webhooks secret: whsec_ followed by base64 of 16+ bytes");
 
+const filter = filterSchema.openapi({
+	type: "object",
+	description:
+		"Matched against the notification body (Hookdeck's syntax: values, `$eq $neq $in $nin $gt $gte $lt $lte " +
+		"$exists $startsWith $endsWith $and $or $not`); events it drops are not deliveries. See README, Forwarding.",
+	example: { type: "settlement.payment_batch_status_change", data: { data: { status: "paid" } } },
+});
+const shaping = {
+	ordering: z.enum(["none", "entity"]).openapi({
+		description: "`entity`: each entity's events in the ledger's order (a later one waits for an earlier one).",
+	}),
+	filter: filter.nullable(),
+	payload: z.enum(["full", "thin"]).openapi({
+		description: "`thin`: ids, type, entity, status, sequence and a lookup link, without QI Tech's payload.",
+	}),
+	max_per_second: z.number().int().min(1).max(1000).nullable().openapi({ description: "Deliveries started a second." }),
+	max_in_flight: z.number().int().min(1).max(1000).nullable().openapi({ description: "Deliveries under way at once." }),
+};
+
 const destinationSchema = z
 	.object({
 		id: z.string(),
@@ -32,6 +52,8 @@ const destinationSchema = z
 		kinds: z.array(kindSchema).nullable().openapi({ description: "null: every kind." }),
 		enabled: z.boolean(),
 		include_stale: z.boolean(),
+		...shaping,
+		filter_text: z.string().nullable().openapi({ description: "The filter in words." }),
 		disabled_reason: z.string().nullable(),
 		created_at: time,
 		updated_at: time,
@@ -56,6 +78,11 @@ const createBody = z
 		kinds: z.array(kindSchema).min(1).nullable().optional(),
 		enabled: z.boolean().default(true),
 		include_stale: z.boolean().default(false),
+		ordering: shaping.ordering.default("none"),
+		filter: shaping.filter.default(null),
+		payload: shaping.payload.default("full"),
+		max_per_second: shaping.max_per_second.default(null),
+		max_in_flight: shaping.max_in_flight.default(null),
 		secret: secretSchema.optional().openapi({ description: "Generated when absent." }),
 	})
 	.openapi("NewDestination");
@@ -67,6 +94,11 @@ const patchBody = z
 		kinds: z.array(kindSchema).min(1).nullable().optional(),
 		enabled: z.boolean().optional(),
 		include_stale: z.boolean().optional(),
+		ordering: shaping.ordering.optional(),
+		filter: shaping.filter.optional(),
+		payload: shaping.payload.optional(),
+		max_per_second: shaping.max_per_second.optional(),
+		max_in_flight: shaping.max_in_flight.optional(),
 		secret: secretSchema.optional(),
 		rotate_secret: z.boolean().optional().openapi({ description: "true: generate a new secret and show it once." }),
 	})
@@ -154,7 +186,7 @@ const routes = {
 };
 
 function publicView({ secret: _secret, ...destination }: Destination) {
-	return destination;
+	return { ...destination, filter_text: destination.filter && describeFilter(destination.filter) };
 }
 
 async function found(db: D1Database, id: string): Promise<Destination> {
