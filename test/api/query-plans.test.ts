@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { holdStatement, releaseEntitiesStatement, releaseNextStatement } from "../../src/notifications/ordering";
+import { leaseStatement, tokenStatement } from "../../src/notifications/pacing";
 import {
 	deadClearedQuery,
 	missingHistoryQuery,
@@ -148,6 +150,24 @@ describe("lookup query plans", () => {
 			expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
 			expect(plan.join("\n")).toMatch(/SEARCH delivery_attempts USING INDEX sqlite_autoindex_delivery_attempts_1/);
 		}
+	});
+
+	it.each([
+		[
+			"holding an ordered delivery",
+			() =>
+				holdStatement(
+					{ event_id: "e", destination_id: "d", entity: "asset:k", kind: "asset", key: "k", sequence: 3 },
+					T,
+				),
+		],
+		["releasing the next one", () => releaseNextStatement({ event_id: "e", destination_id: "d" }, T)],
+		["releasing an entity's blocked ones", () => releaseEntitiesStatement(["asset:k"], T)],
+		["taking a pace token", () => tokenStatement("d", 5, 0)],
+		["leasing an in-flight slot", () => leaseStatement({ event_id: "e", destination_id: "d" }, 3, 0)],
+	])("serves %s from indexes", async (_, statement) => {
+		const plan = await planOf({ toSQL: () => toQuery(statement()) });
+		expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
 	});
 
 	it("finds stranded deliveries through an index, for the sweep and for one destination", async () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { classify } from "../../src/catalog/event";
 import examples from "../../src/catalog/examples.json";
 import type { RecordedEvent } from "../../src/model";
-import { notificationBody } from "../../src/notifications/notification-body";
 import { describeFilter, type Filter, filterSchema, matches } from "../../src/notifications/filter";
+import { notificationBody } from "../../src/notifications/notification-body";
 
 type Body = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // outbound fetch of the receiver lands here (miniflare `outboundService`). Each path is one
 // destination; tests program how it answers and read back what it received.
 const received = new Map(); // path -> [{ headers, body, at }]
-const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down, redirectTo }
+const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down, redirectTo, failFirstOf, failIds }
 
 function json(value, status = 200) {
 	return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
@@ -30,6 +30,12 @@ export default {
 		});
 		received.set(url.pathname, list);
 		const rule = behaviour.get(url.pathname) ?? {};
+		const id = request.headers.get("webhook-id");
+		if (rule.failFirstOf && id && !(rule.seen ??= []).includes(id)) {
+			rule.seen.push(id);
+			return new Response("first attempt refused", { status: 503 });
+		}
+		if (rule.failIds?.includes(id)) return new Response("this one always fails", { status: 500 });
 		if (rule.redirectTo) {
 			return new Response(null, { status: rule.status ?? 301, headers: { location: rule.redirectTo } });
 		}

@@ -17,6 +17,10 @@ export interface Behaviour {
 	retryAfter?: number;
 	/** Answer every request with a redirect (status 301 unless told) to this URL. */
 	redirectTo?: string;
+	/** Refuse (503) the first request of every webhook-id. */
+	failFirstOf?: boolean;
+	/** Always refuse (500) these webhook-ids. */
+	failIds?: string[];
 }
 
 export class PartnerEndpoint {
@@ -55,7 +59,12 @@ export class PartnerEndpoint {
 /** A destination (created as an admin would) with its secret in clear, to verify what it receives. */
 export async function destinationFor(
 	endpoint: PartnerEndpoint,
-	fields: Partial<Pick<Destination, "event_types" | "kinds" | "include_stale" | "enabled">> = {},
+	fields: Partial<
+		Pick<
+			Destination,
+			"event_types" | "kinds" | "include_stale" | "enabled" | "ordering" | "filter" | "payload" | "max_per_second"
+		>
+	> = {},
 ): Promise<Destination> {
 	const { destination, secret } = await createDestination(env, {
 		url: endpoint.url,
@@ -63,6 +72,7 @@ export async function destinationFor(
 		kinds: fields.kinds ?? null,
 		include_stale: fields.include_stale ?? false,
 		enabled: fields.enabled ?? true,
+		...fields,
 	});
 	return { ...destination, secret };
 }
