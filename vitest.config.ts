@@ -20,6 +20,9 @@ export default defineConfig(async () => {
 						DELIVERY_RETRY_BASE_SECONDS: "0",
 						// Tests hold destinations to production's URL rules.
 						ALLOW_INSECURE_DESTINATIONS: "false",
+						// A ledger sends again what the history has not confirmed within 5 s (120 in production),
+						// so a test of a lost Queue message waits seconds, not minutes.
+						LEDGER_CONFIRM_AFTER_SECONDS: "5",
 					},
 					// The partner's systems: every outbound fetch of the receiver goes to this worker.
 					workers: [

@@ -120,6 +120,8 @@ const TABLE = {
 	SIGNATURE_MAX_AGE_SECONDS: setting(positiveSeconds, 300),
 	REQUIRE_BODY_BINDING: setting(flag, true),
 	MAX_FUTURE_SKEW_SECONDS: setting(seconds, 300),
+	// An event sent to the Queue and not confirmed by the D1 history this long is sent again (ledger/outbox.ts).
+	LEDGER_CONFIRM_AFTER_SECONDS: setting(positiveSeconds, 120),
 	QITECH_ALLOWED_IPS: setting(list, []),
 	PARTNER_API_KEYS: setting(apiKeys("partner"), []),
 	ADMIN_API_KEYS: setting(apiKeys("admin"), []),

@@ -1,39 +1,30 @@
 /**
  * One Durable Object per entity (`kind:key`). It deduplicates, orders and records each event
- * with the entity's new state and an outbox entry in one storage transaction, answers, and
- * then drains the outbox to the Queue from its alarm, retrying with backoff. Admins repair it
- * (release or discard a quarantined event, record a correction); each repair is recorded too.
+ * with the entity's new state and an outbox entry in one storage transaction, answers, and owes
+ * the event to the Queue until the D1 history confirms it (outbox.ts). Admins repair it (release
+ * or discard a quarantined event, record a correction); each repair is recorded too.
  */
 import { DurableObject } from "cloudflare:workers";
-import { backoff } from "../backoff";
 import type { AnyKind } from "../catalog/catalog";
-import { entityName, relatedOf } from "../catalog/event";
+import { relatedOf } from "../catalog/event";
 import { isKnownStatus, judge } from "../catalog/ordering";
 import type { Env } from "../env";
-import { log } from "../logger";
 import type { EntityState, EventNotification, IncomingEvent, RecordedEvent, Repair, Verdict } from "../model";
 import { settingsOf } from "../settings";
-import { notificationsOf } from "./outbox";
+import { Outbox } from "./outbox";
 import { advance, correctionOf, momentOf } from "./state";
 import {
-	countFailedSend,
+	type Confirmed,
 	createTables,
 	findEvent,
 	hasTables,
 	insertEvent,
 	lastSequence,
-	markSent,
-	outboxSize,
 	readEntity,
 	readHistory,
-	readOutbox,
-	requeueEvent,
 	updateEvent,
 	writeEntity,
 } from "./tables";
-
-const MAX_BACKOFF_MS = 5 * 60_000;
-const DRAIN_BATCH = 100;
 
 export type RepairOutcome =
 	| { ok: true; event: RecordedEvent; entity: EntityState | null }
@@ -54,9 +45,7 @@ export class EntityLedger extends DurableObject<Env> {
 	private tables: boolean;
 	private entity: EntityState | null;
 	private sequence: number;
-	private alarmScheduled = false;
-	/** Bumped whenever the outbox grows, so a drain knows whether to look again. */
-	private outboxChanges = 0;
+	private readonly outbox: Outbox;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -66,10 +55,14 @@ export class EntityLedger extends DurableObject<Env> {
 		this.tables = hasTables(this.sql);
 		this.entity = this.tables ? readEntity(this.sql) : null;
 		this.sequence = this.tables ? lastSequence(this.sql) : 0;
-		ctx.blockConcurrencyWhile(async () => {
-			this.alarmScheduled = (await ctx.storage.getAlarm()) !== null;
-			if (!this.alarmScheduled && this.tables && outboxSize(this.sql) > 0) this.scheduleDrain(0);
+		this.outbox = new Outbox({
+			sql: this.sql,
+			storage: ctx.storage,
+			queue: () => this.notifications,
+			entity: () => this.entity,
+			confirmAfterMs: settingsOf(env).LEDGER_CONFIRM_AFTER_SECONDS * 1000,
 		});
+		ctx.blockConcurrencyWhile(() => this.outbox.restore(this.tables));
 	}
 
 	/** Deduplicate, order and record one event; durable when this returns. */
@@ -154,13 +147,13 @@ export class EntityLedger extends DurableObject<Env> {
 	}
 
 	/** Puts a recorded event back in the outbox, to be sent again after `delayMs`. */
-	async requeue(eventId: string, delayMs: number): Promise<boolean> {
-		const found = this.tables && requeueEvent(this.sql, eventId);
-		this.outboxChanges++;
-		const due = Date.now() + delayMs;
-		const alarm = await this.ctx.storage.getAlarm();
-		if (found && (alarm === null || alarm > due)) this.scheduleDrain(delayMs);
-		return found;
+	requeue(eventId: string, delayMs: number): boolean {
+		return this.tables && this.outbox.requeue(eventId, delayMs);
+	}
+
+	/** These events are in the D1 history (the events consumer says so): no longer owed. */
+	confirm(confirmed: Confirmed[]): void {
+		if (this.tables) this.outbox.confirm(confirmed);
 	}
 
 	/** The whole body of one recorded event, for notifications that travel by reference. */
@@ -188,8 +181,7 @@ export class EntityLedger extends DurableObject<Env> {
 	}
 
 	override async alarm(): Promise<void> {
-		this.alarmScheduled = false;
-		await this.drain();
+		await this.outbox.alarm();
 	}
 
 	private quarantined(eventId: string): { ok: true; event: RecordedEvent } | Extract<RepairOutcome, { ok: false }> {
@@ -208,7 +200,7 @@ export class EntityLedger extends DurableObject<Env> {
 		});
 		this.sequence = recorded.sequence;
 		this.entity = next;
-		this.owe();
+		this.outbox.owe();
 	}
 
 	private repairEvent(repaired: RecordedEvent, next: EntityState | null): void {
@@ -217,51 +209,10 @@ export class EntityLedger extends DurableObject<Env> {
 			if (next !== this.entity && next) writeEntity(this.sql, next);
 		});
 		this.entity = next;
-		this.owe();
-	}
-
-	private owe(): void {
-		this.outboxChanges++;
-		if (!this.alarmScheduled) this.scheduleDrain(0);
-	}
-
-	/** Send the outbox to the Queue, oldest first; on failure keep it and retry later. */
-	private async drain(): Promise<void> {
-		for (;;) {
-			// Read the state on every round: events recorded while we awaited the Queue changed it.
-			const entity = this.entity;
-			const changesBefore = this.outboxChanges;
-			const entries = readOutbox(this.sql, DRAIN_BATCH);
-			if (entries.length === 0) return;
-			try {
-				for (const batch of notificationsOf(entries, entity)) {
-					await this.notifications.sendBatch(batch.messages);
-					markSent(this.sql, batch.seqs);
-				}
-			} catch (err) {
-				const attempts = Math.max(...entries.map((e) => e.unsent)) + 1;
-				countFailedSend(this.sql);
-				const delay = backoff(attempts, 1000, MAX_BACKOFF_MS);
-				log("warn", {
-					message: "outbox send failed",
-					entity: entityName(entries[0].record.kind, entries[0].record.key),
-					attempts,
-					retry_in_ms: Math.round(delay),
-					error: String(err),
-				});
-				this.scheduleDrain(delay);
-				return;
-			}
-			if (entries.length < DRAIN_BATCH && this.outboxChanges === changesBefore) return;
-		}
+		this.outbox.owe(repaired.sequence);
 	}
 
 	private verdict(result: Verdict["result"], event: IncomingEvent): Verdict {
 		return { result, event_id: event.event_id, entity: event.entity, status: this.entity?.status ?? null };
-	}
-
-	private scheduleDrain(delayMs: number): void {
-		this.alarmScheduled = true;
-		void this.ctx.storage.setAlarm(Date.now() + delayMs);
 	}
 }

@@ -1,53 +1,139 @@
-/** Turns outbox entries into Queue batches that respect the Queue's size limits. */
+/**
+ * The ledger's outbox: every recorded event is owed to the events Queue until the history in D1
+ * confirms it (the consumer calls `confirm` once the batch is written). An event is sent right
+ * after its commit; an alarm is the backstop: it sends again what was not sent, or was sent but
+ * not confirmed within the confirmation time (a lost Queue message, a runtime killed mid-way),
+ * with backoff, so every accepted event reaches D1 whatever was lost on the way.
+ */
+import { backoff } from "../backoff";
+import { entityName } from "../catalog/event";
+import { log } from "../logger";
 import type { EntityState, EventNotification } from "../model";
-import type { OutboxEntry } from "./tables";
+import { notificationsOf } from "./queue-batches";
+import {
+	type Confirmed,
+	confirmEvents,
+	countFailedSend,
+	countResend,
+	outboxSize,
+	readOutbox,
+	requeueEvent,
+} from "./tables";
 
-/**
- * Queue limits: 128 KB a message, 256 KB and 100 messages a batch. A message carries its payload
- * only while the whole message stays under MESSAGE_MAX_BYTES, whatever the record and the entity
- * hold (bounded fields, at most MAX_ANOMALIES kept); a larger one travels by reference.
- */
-const MESSAGE_MAX_BYTES = 110_000;
-const BATCH_MAX_BYTES = 200_000;
-const BATCH_MAX_MESSAGES = 100;
+const DRAIN_BATCH = 100;
+const MAX_BACKOFF_MS = 60 * 60_000;
 
-export interface OutboxBatch {
-	seqs: number[];
-	messages: MessageSendRequest<EventNotification>[];
+export interface OutboxParts {
+	sql: SqlStorage;
+	storage: DurableObjectStorage;
+	/** The Queue, asked for on every send: a test may wrap it meanwhile. */
+	queue: () => Queue<EventNotification>;
+	entity: () => EntityState | null;
+	confirmAfterMs: number;
 }
 
-export function notificationsOf(entries: OutboxEntry[], entity: EntityState | null): OutboxBatch[] {
-	const batches: OutboxBatch[] = [];
-	let current: OutboxBatch = { seqs: [], messages: [] };
-	let bytes = 0;
-	const entityBytes = serialisedSize(JSON.stringify(entity));
-	for (const { seq, record, payload } of entries) {
-		const recordBytes = entityBytes + serialisedSize(JSON.stringify(record));
-		const payloadBytes = serialisedSize(payload);
-		const inline = recordBytes + payloadBytes <= MESSAGE_MAX_BYTES;
-		const messageBytes = recordBytes + (inline ? payloadBytes : 0);
-		if (current.messages.length === BATCH_MAX_MESSAGES || bytes + messageBytes > BATCH_MAX_BYTES) {
-			batches.push(current);
-			current = { seqs: [], messages: [] };
-			bytes = 0;
+export class Outbox {
+	private readonly parts: OutboxParts;
+	/** When each event was last handed to the Queue (lost on eviction: then the alarm sends again). */
+	private readonly sentAt = new Map<number, number>();
+	private alarmAt: number | null = null;
+	private sending: Promise<void> | null = null;
+	/** Bumped whenever something is owed, so a send in progress knows to look again. */
+	private changes = 0;
+
+	constructor(parts: OutboxParts) {
+		this.parts = parts;
+	}
+
+	/** At start: learn the alarm, and set one if something is owed without. */
+	async restore(hasTables: boolean): Promise<void> {
+		this.alarmAt = await this.parts.storage.getAlarm();
+		if (this.alarmAt === null && hasTables && outboxSize(this.parts.sql) > 0) this.alarmIn(0);
+	}
+
+	/** Something was committed (`seq`, when one was changed): send it now, in the background (the alarm covers a send that never ends). */
+	owe(seq?: number): void {
+		if (seq !== undefined) this.sentAt.delete(seq);
+		this.changes++;
+		this.sending ??= this.send(false).finally(() => {
+			this.sending = null;
+		});
+	}
+
+	confirm(confirmed: Confirmed[]): void {
+		for (const seq of confirmEvents(this.parts.sql, confirmed)) this.sentAt.delete(seq);
+	}
+
+	/** Back in the outbox, to be sent after `delayMs` (a dead-lettered event, a re-drive). */
+	requeue(eventId: string, delayMs: number): boolean {
+		const seq = requeueEvent(this.parts.sql, eventId);
+		if (seq === null) return false;
+		this.sentAt.delete(seq);
+		this.alarmIn(delayMs);
+		return true;
+	}
+
+	async alarm(): Promise<void> {
+		this.alarmAt = null;
+		await this.sending;
+		await this.send(true);
+	}
+
+	/** Sends what is due, oldest first; on failure keeps it and sets the alarm with backoff. */
+	private async send(fromAlarm: boolean): Promise<void> {
+		const { sql, confirmAfterMs } = this.parts;
+		let resends = 0;
+		for (;;) {
+			const changesBefore = this.changes;
+			const now = Date.now();
+			const recent = [...this.sentAt].filter(([, at]) => at > now - confirmAfterMs).map(([seq]) => seq);
+			const due = readOutbox(sql, DRAIN_BATCH, recent);
+			if (due.length === 0) break;
+			const again = due.filter((e) => fromAlarm && (e.unsent > 0 || this.sentAt.has(e.seq)));
+			if (again.length > 0)
+				countResend(
+					sql,
+					again.map((e) => e.seq),
+				);
+			resends = Math.max(resends, ...due.map((e) => e.unsent + (again.includes(e) ? 1 : 0)));
+			try {
+				for (const batch of notificationsOf(due, this.parts.entity())) {
+					await this.parts.queue().sendBatch(batch.messages);
+					for (const seq of batch.seqs) this.sentAt.set(seq, Date.now());
+				}
+			} catch (err) {
+				countFailedSend(sql);
+				const attempts = Math.max(...due.map((e) => e.unsent)) + 1;
+				const delay = backoff(attempts, 1000, MAX_BACKOFF_MS);
+				const first = due[0].record;
+				log("warn", {
+					message: "outbox send failed",
+					entity: entityName(first.kind, first.key),
+					attempts,
+					retry_in_ms: Math.round(delay),
+					error: String(err),
+				});
+				this.alarmIn(delay);
+				return;
+			}
+			if (due.length < DRAIN_BATCH && this.changes === changesBefore) break;
 		}
-		current.seqs.push(seq);
-		current.messages.push({ body: { event: record, payload: inline ? payload : null, entity } });
-		bytes += messageBytes;
+		this.awaitConfirmations(resends);
 	}
-	if (current.messages.length > 0) batches.push(current);
-	return batches;
-}
 
-/**
- * An upper bound of a string's size in a Queue message: its UTF-8 length (measured locally, a
- * message of 64,000 `ç` is refused where 127,000 `c` pass; a character past U+07FF takes 3 bytes).
- */
-function serialisedSize(text: string): number {
-	let bytes = text.length;
-	for (let i = 0; i < text.length; i++) {
-		const code = text.charCodeAt(i);
-		if (code >= 0x80) bytes += code < 0x800 || (code >= 0xd800 && code < 0xe000) ? 1 : 2;
+	/** The backstop: when the oldest unconfirmed send is due again, later after each resend. */
+	private awaitConfirmations(resends: number): void {
+		if (this.sentAt.size === 0) return;
+		const oldest = Math.min(...this.sentAt.values());
+		const wait = Math.min(MAX_BACKOFF_MS, this.parts.confirmAfterMs * 2 ** Math.min(resends, 10));
+		this.alarmIn(oldest + wait - Date.now());
 	}
-	return bytes;
+
+	/** Sets the alarm `delayMs` from now, unless one is set sooner. */
+	private alarmIn(delayMs: number): void {
+		const at = Date.now() + Math.max(0, delayMs);
+		if (this.alarmAt !== null && this.alarmAt <= at) return;
+		this.alarmAt = at;
+		void this.parts.storage.setAlarm(at);
+	}
 }

@@ -64,12 +64,12 @@ export function lastSequence(sql: SqlStorage): number {
 	return sql.exec<{ n: number | null }>("SELECT max(seq) AS n FROM events").one().n ?? 0;
 }
 
-/** Back into the outbox (if still recorded; a queued one stays as it is); false if unknown. */
-export function requeueEvent(sql: SqlStorage, eventId: string): boolean {
-	return (
-		sql.exec("UPDATE events SET unsent = coalesce(unsent, 0) WHERE event_id = ? RETURNING seq", eventId).toArray()
-			.length > 0
-	);
+/** Back into the outbox (one owed already stays as it is); its seq, or null if unknown. */
+export function requeueEvent(sql: SqlStorage, eventId: string): number | null {
+	const rows = sql
+		.exec<{ seq: number }>("UPDATE events SET unsent = coalesce(unsent, 0) WHERE event_id = ? RETURNING seq", eventId)
+		.toArray();
+	return rows[0]?.seq ?? null;
 }
 
 export interface OutboxEntry {
@@ -79,20 +79,43 @@ export interface OutboxEntry {
 	payload: string;
 }
 
-/** The oldest notifications still owed, with what they carry. */
-export function readOutbox(sql: SqlStorage, limit: number): OutboxEntry[] {
+/** The oldest notifications still owed but those just sent (`except`), with what they carry. */
+export function readOutbox(sql: SqlStorage, limit: number, except: number[]): OutboxEntry[] {
 	return sql
 		.exec<{ seq: number; unsent: number; record: string; payload: string }>(
-			"SELECT seq, unsent, record, payload FROM events WHERE unsent IS NOT NULL ORDER BY seq LIMIT ?",
+			`SELECT seq, unsent, record, payload FROM events WHERE unsent IS NOT NULL
+			AND seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
+			JSON.stringify(except),
 			limit,
 		)
 		.toArray()
 		.map((row) => ({ ...row, record: JSON.parse(row.record) as RecordedEvent }));
 }
 
-/** These notifications are on the Queue now. */
-export function markSent(sql: SqlStorage, seqs: number[]): void {
-	sql.exec("UPDATE events SET unsent = NULL WHERE seq IN (SELECT value FROM json_each(?))", JSON.stringify(seqs));
+/**
+ * These events, with these results, are in the D1 history: no longer owed. A record repaired
+ * since it was sent (its result changed) stays owed. Returns the seqs confirmed.
+ */
+export function confirmEvents(sql: SqlStorage, confirmed: Confirmed[]): number[] {
+	return sql
+		.exec<{ seq: number }>(
+			`UPDATE events SET unsent = NULL FROM (SELECT value ->> 0 AS id, value ->> 1 AS result FROM json_each(?)) AS c
+			WHERE events.event_id = c.id AND json_extract(events.record, '$.result') = c.result AND unsent IS NOT NULL
+			RETURNING seq`,
+			JSON.stringify(confirmed.map((c) => [c.event_id, c.result])),
+		)
+		.toArray()
+		.map((row) => row.seq);
+}
+
+export interface Confirmed {
+	event_id: string;
+	result: RecordedEvent["result"];
+}
+
+/** Sent again for want of a confirmation: counts towards the backoff. */
+export function countResend(sql: SqlStorage, seqs: number[]): void {
+	sql.exec("UPDATE events SET unsent = unsent + 1 WHERE seq IN (SELECT value FROM json_each(?))", JSON.stringify(seqs));
 }
 
 /** A send failed: every owed notification counts one more failure. */

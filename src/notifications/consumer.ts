@@ -1,7 +1,7 @@
 /**
  * The events Queue consumer: writes each batch of recorded events to the D1 history, with what
  * each destination that wants them is owed (fan-out), in one transaction, then queues the
- * deliveries. Messages
+ * deliveries and confirms the events to their ledgers. Messages
  * whose payload travelled by reference fetch it from the entity's ledger first. What fails is
  * retried with backoff; after max_retries the message lands in the dead-letter queue, whose
  * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
@@ -11,6 +11,7 @@ import { backoff } from "../backoff";
 import { entityName } from "../catalog/event";
 import type { Env } from "../env";
 import { ledgerOf } from "../ledger/ledger-of";
+import type { Confirmed } from "../ledger/tables";
 import { log } from "../logger";
 import type { EventNotification } from "../model";
 import { listDestinations } from "../storage/destinations";
@@ -76,9 +77,31 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 		const released = await writeHistory(env.HISTORY, notifications, payloads, owed, then);
 		await enqueueDeliveries(env, [...owed.filter((o) => o.outcome === "pending"), ...released]);
 		for (const message of ready) message.ack();
+		await confirm(env, notifications);
 	} catch (err) {
 		logFailure("history write or fan-out failed", ready, err);
 		await Promise.all(ready.map(failed));
+	}
+}
+
+/**
+ * Tells each entity's ledger its events are in the history, so it stops owing them. A ledger
+ * that is not told sends them again later; writing them again changes nothing.
+ */
+async function confirm(env: Env, notifications: EventNotification[]): Promise<void> {
+	const byEntity = new Map<string, Confirmed[]>();
+	for (const { event } of notifications) {
+		const name = entityName(event.kind, event.key);
+		byEntity.set(name, [...(byEntity.get(name) ?? []), { event_id: event.event_id, result: event.result }]);
+	}
+	const results = await Promise.allSettled([...byEntity].map(([name, ids]) => ledgerOf(env, name).confirm(ids)));
+	const failed = results.filter((r) => r.status === "rejected");
+	if (failed.length > 0) {
+		log("warn", {
+			message: "ledgers not told of their confirmed events",
+			count: failed.length,
+			error: String(failed[0].reason),
+		});
 	}
 }
 

@@ -182,3 +182,49 @@ describe("durable before we answer", () => {
 		expect(await response.json()).toMatchObject({ error: { code: "unavailable" } });
 	});
 });
+
+describe("self-healing: a ledger owes each event until the history confirms it", () => {
+	/** The real Queue, except that it says yes and sends nothing: a message lost on the way. */
+	class LosingQueue extends FlakyQueue<EventNotification> {
+		lost = 0;
+		override async sendBatch(messages: Iterable<MessageSendRequest<EventNotification>>) {
+			if (this.lost++ === 0) return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
+			return super.sendBatch(messages);
+		}
+	}
+
+	it("sends an event again when its Queue message was lost, and it reaches D1 once", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		const queue = await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			const losing = new LosingQueue(ledger.notifications);
+			ledger.notifications = losing;
+			return losing;
+		});
+		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" }));
+		expect(await historyRows([answer.event_id], 1_000)).toHaveLength(0);
+		expect(await historyRows([answer.event_id], 20_000)).toHaveLength(1);
+		expect(queue.lost).toBeGreaterThanOrEqual(2);
+		expect(await eventRowCount(answer.event_id)).toBe(1);
+		await expect
+			.poll(() =>
+				runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) =>
+					state.storage.sql.exec("SELECT count(*) AS n FROM events WHERE unsent IS NOT NULL").one(),
+				),
+			)
+			.toEqual({ n: 0 });
+	});
+
+	it("sends again after the object was evicted with an event sent but not confirmed", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			ledger.notifications = new LosingQueue(ledger.notifications);
+		});
+		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" }));
+		await evictDurableObject(ledgerOf(entity));
+		// The alarm the ledger set survives the eviction; run it rather than wait for it.
+		await runDurableObjectAlarm(ledgerOf(entity));
+		expect(await historyRows([answer.event_id], 15_000)).toHaveLength(1);
+	});
+});
