@@ -4,9 +4,11 @@
  * and does not keep the others from running.
  */
 import { tellChannels } from "./alerts/channels";
+import { sweepContractDrift } from "./alerts/contract-drift";
 import { sweepDestinations } from "./alerts/destination-health";
 import { sweepHistoryLag } from "./alerts/history-lag";
 import { sweepReadiness, sweepRejections } from "./alerts/ingestion";
+import { sweepQuarantine } from "./alerts/quarantine";
 import { sweepStuckEntities } from "./alerts/stuck-entities";
 import type { Env } from "./env";
 import { log } from "./logger";
@@ -28,6 +30,8 @@ export const SWEEPS: Sweep[] = [
 	{ name: "alerts.rejections", run: sweepRejections },
 	{ name: "alerts.history_lag", run: sweepHistoryLag },
 	{ name: "alerts.readiness", run: sweepReadiness },
+	{ name: "alerts.quarantine", run: sweepQuarantine },
+	{ name: "alerts.contract_drift", run: sweepContractDrift },
 	// Last: tells the channels what the sweeps above, and the consumers since the last run, changed.
 	{ name: "alerts.channels", run: tellChannels },
 ];

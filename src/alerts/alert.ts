@@ -1,6 +1,5 @@
 /**
- * The alert model: what needs an operator, named by a fingerprint (kind + subject). Contract drift
- * and quarantine alerts are added here as their kinds (e.g. `contract.new_field`) when they exist.
+ * The alert model: what needs an operator, named by a fingerprint (kind + subject).
  */
 import type { AlertStatus } from "../storage/alert-schema";
 
@@ -19,6 +18,16 @@ export const ALERT_KINDS = [
 	"ingestion.history_lag",
 	/** Subject a /readyz check (`d1`, `events_queue`, …) that fails. */
 	"ingestion.not_ready",
+	/** Subject `kind:key`: an entity with an event dated too far ahead, quarantined until an admin acts. */
+	"ingestion.quarantined",
+	/** Contract drift, raised by the events consumer. Subject the type: a type outside the catalog. */
+	"contract.new_type",
+	/** Subject `type:status`: a status the type's flow does not document. */
+	"contract.new_status",
+	/** Subject `kind:from->to`: a move the documented flows do not allow. */
+	"contract.unexpected_transition",
+	/** Subject `type:path`: a payload field QI Tech's documented examples do not have. */
+	"contract.new_field",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -63,10 +72,14 @@ export function fingerprintOf(kind: AlertKind, subject: string): string {
 /** The console page of what the alert is about, e.g. `/console/entities/assignment/A-1`; null if none. */
 export function consolePathOf(alert: Pick<Alert, "kind" | "details">): string | null {
 	const { entity_kind, entity_key, destination_id } = alert.details;
-	if (alert.kind === "entity.stuck" && typeof entity_kind === "string" && typeof entity_key === "string") {
+	if (typeof entity_kind === "string" && typeof entity_key === "string") {
 		return `/console/entities/${encodeURIComponent(entity_kind)}/${encodeURIComponent(entity_key)}`;
 	}
 	if (typeof destination_id === "string") return `/console/destinations/${encodeURIComponent(destination_id)}`;
+	const { example_event_id } = alert.details;
+	if (alert.kind.startsWith("contract.") && typeof example_event_id === "string") {
+		return `/console/events?event_id=${encodeURIComponent(example_event_id)}`;
+	}
 	return null;
 }
 

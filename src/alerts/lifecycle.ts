@@ -6,6 +6,7 @@
  * what it changed, so channels hear of openings and resolutions only (src/alerts/channels.ts).
  */
 import type { Env } from "../env";
+import { forwardOps } from "../notifications/ops-forwarding";
 import { type SettingsEnv, settingsOf } from "../settings";
 import type { AlertStatus } from "../storage/alert-schema";
 import {
@@ -20,7 +21,7 @@ import {
 import { type Alert, type AlertChange, type AlertKind, fingerprintOf, type Occurrence } from "./alert";
 import { channelsConfigured } from "./channels";
 
-export type AlertEnv = Pick<Env, "HISTORY"> & SettingsEnv;
+export type AlertEnv = Pick<Env, "HISTORY" | "DELIVERIES_QUEUE"> & SettingsEnv;
 
 /** Raises every occurrence; several of one fingerprint in a call count as one repeat of their summed count. */
 export async function raise(env: AlertEnv, occurrences: Occurrence[], now = new Date()): Promise<AlertChange[]> {
@@ -38,14 +39,20 @@ export async function raise(env: AlertEnv, occurrences: Occurrence[], now = new 
 	}
 	const proposed = new Set([...rows.values()].map((row) => row.id));
 	const stored = await upsertAlerts(env.HISTORY, [...rows.values()]);
-	return stored.map((row) => ({ change: proposed.has(row.id) ? "opened" : "repeated", alert: fromAlertRow(row) }));
+	const changes = stored.map(
+		(row): AlertChange => ({ change: proposed.has(row.id) ? "opened" : "repeated", alert: fromAlertRow(row) }),
+	);
+	await forwardOps(env, changes);
+	return changes;
 }
 
 /** Resolves the live alerts of these fingerprints; a fingerprint with no live alert is no change. */
 export async function resolve(env: AlertEnv, fingerprints: string[], now = new Date()): Promise<AlertChange[]> {
 	const notify = channelsConfigured(settingsOf(env));
 	const resolved = await resolveAlerts(env.HISTORY, [...new Set(fingerprints)], now.toISOString(), notify);
-	return resolved.map((row) => ({ change: "resolved", alert: fromAlertRow(row) }));
+	const changes = resolved.map((row): AlertChange => ({ change: "resolved", alert: fromAlertRow(row) }));
+	await forwardOps(env, changes);
+	return changes;
 }
 
 /**

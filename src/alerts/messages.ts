@@ -101,6 +101,31 @@ export function describeAlert(alert: Alert): { title: string; summary: string } 
 			};
 		case "ingestion.not_ready":
 			return { title: `Not ready: ${alert.subject}`, summary: `/readyz check ${alert.subject}: ${d.result}.` };
+		case "ingestion.quarantined":
+			return {
+				title: `${alert.subject}: an event dated too far ahead, quarantined`,
+				summary: `Event ${d.example_event_id} says ${d.occurred_at}, received ${d.received_at}: release or discard it (admin API or console).`,
+			};
+		case "contract.new_type":
+			return {
+				title: `QI Tech sent a new event type: ${alert.subject}`,
+				summary: `${alert.count} events of a type the catalog does not know (e.g. ${d.example_event_id}), kept as unclassified.`,
+			};
+		case "contract.new_status":
+			return {
+				title: `QI Tech sent a new status: ${d.status} of ${d.type}`,
+				summary: `${alert.count} events with a status the flow does not document (e.g. ${d.example_event_id}).`,
+			};
+		case "contract.unexpected_transition":
+			return {
+				title: `Unexpected move for ${d.kind}: ${d.from} → ${d.to}`,
+				summary: `${alert.count} events moved an entity where the documented flows do not lead (e.g. ${d.example_event_id}).`,
+			};
+		case "contract.new_field":
+			return {
+				title: `New field in ${d.type}: ${d.field}`,
+				summary: `${alert.count} events carry a field QI Tech's documented examples do not have (e.g. ${d.example_event_id}).`,
+			};
 	}
 }
 

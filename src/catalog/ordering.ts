@@ -70,6 +70,15 @@ export function isKnownStatus(kind: AnyKind, status: string): boolean {
 	return !isEntityKind(kind) || compile(kind).step.has(status);
 }
 
+/**
+ * Whether the documented flows lead from one status to the other. A kind outside the catalog, or
+ * an unknown `from` (flagged when it arrived), cannot tell: yes.
+ */
+export function isDocumentedMove(kind: AnyKind, from: string, to: string): boolean {
+	if (!isEntityKind(kind) || from === to) return true;
+	return compile(kind).reachable.get(from)?.has(to) ?? true;
+}
+
 export function isFinalStatus(kind: AnyKind, status: string): boolean {
 	return isEntityKind(kind) && compile(kind).final.has(status);
 }
@@ -99,9 +108,6 @@ export function judge(kind: AnyKind, current: Moment | null, incoming: Moment): 
 	const applied = current === null || compareMoments(kind, incoming, current) > 0;
 	if (!isKnownStatus(kind, incoming.status)) return { applied, anomaly: "unknown_status" };
 	if (!applied || current === null || !isEntityKind(kind)) return { applied, anomaly: null };
-	if (current.status === incoming.status) return { applied, anomaly: null };
-	const reachable = compile(kind).reachable.get(current.status);
-	// From an unknown status we cannot tell; the unknown status was flagged when it arrived.
-	if (reachable === undefined || reachable.has(incoming.status)) return { applied, anomaly: null };
+	if (isDocumentedMove(kind, current.status, incoming.status)) return { applied, anomaly: null };
 	return { applied, anomaly: "unexpected_transition" };
 }

@@ -7,6 +7,9 @@
  * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
  * reaches D1 whenever D1 recovers.
  */
+import { driftOf } from "../alerts/contract-drift";
+import { raise } from "../alerts/lifecycle";
+import { quarantinedOf } from "../alerts/quarantine";
 import { backoff } from "../backoff";
 import { entityName } from "../catalog/event";
 import type { Env } from "../env";
@@ -78,6 +81,7 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 		await enqueueDeliveries(env, [...owed.filter((o) => o.outcome === "pending"), ...released]);
 		for (const message of ready) message.ack();
 		await confirm(env, notifications);
+		await raiseFrom(env, notifications, payloads);
 	} catch (err) {
 		logFailure("history write or fan-out failed", ready, err);
 		await Promise.all(ready.map(failed));
@@ -102,6 +106,15 @@ async function confirm(env: Env, notifications: EventNotification[]): Promise<vo
 			count: failed.length,
 			error: String(failed[0].reason),
 		});
+	}
+}
+
+/** Contract drift and quarantined events, raised once the batch is in the history; never fails it. */
+async function raiseFrom(env: Env, notifications: EventNotification[], payloads: Map<string, string>) {
+	try {
+		await raise(env, [...driftOf(notifications, payloads), ...quarantinedOf(notifications)]);
+	} catch (err) {
+		log("error", { message: "alerts from a batch of events not raised", error: String(err) });
 	}
 }
 

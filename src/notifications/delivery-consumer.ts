@@ -8,7 +8,7 @@ import { raiseDeadDeliveries } from "../alerts/destination-health";
 import type { Env } from "../env";
 import { log } from "../logger";
 import { type Settings, settingsOf } from "../settings";
-import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
+import { deliveryWork, recordAttempt, setOutcome, type Work } from "../storage/deliveries";
 import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
 import { fromEventRow } from "../storage/event-rows";
 import { batchOf } from "../storage/rows";
@@ -58,12 +58,12 @@ async function deliverOne(
 	}
 }
 
-type Work = NonNullable<Awaited<ReturnType<typeof deliveryWork>>>;
-
 /** An ordered destination's event whose predecessor is not done: blocked until it is. */
 async function mustWait(env: Env, destination: Destination, work: Work): Promise<boolean> {
 	const { delivery, event } = work;
-	if (destination.ordering !== "entity" || delivery.entity === null || delivery.sequence === null) return false;
+	if (destination.ordering !== "entity" || !event || delivery.entity === null || delivery.sequence === null) {
+		return false;
+	}
 	const hold = holdStatement(
 		{
 			event_id: delivery.event_id,
@@ -100,11 +100,12 @@ async function attemptAndRecord(
 	work: Work,
 ): Promise<void> {
 	const job = message.body;
-	const event = fromEventRow(work.event);
-	const body = notificationBody(event, work.event.payload, destination.payload, settings.PUBLIC_URL);
+	const body = work.event
+		? notificationBody(fromEventRow(work.event), work.event.payload, destination.payload, settings.PUBLIC_URL)
+		: work.ops.body;
 	const started = Date.now();
 	const result = await signingSecretOf(env, destination).then(
-		(secret) => attempt(destination.url, secret, event.event_id, body, settings.ALLOW_INSECURE_DESTINATIONS),
+		(secret) => attempt(destination.url, secret, job.event_id, body, settings.ALLOW_INSECURE_DESTINATIONS),
 		(err: Error): AttemptResult => ({
 			outcome: "retry",
 			status: null,

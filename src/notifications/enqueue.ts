@@ -10,7 +10,7 @@ export type DeliveryJob = DeliveryKey;
 const SEND_BATCH_MAX = 100;
 
 /** At least once: the delivery consumer skips a delivery that already succeeded. */
-export async function enqueueDeliveries(env: Env, jobs: DeliveryJob[]): Promise<void> {
+export async function enqueueDeliveries(env: Pick<Env, "DELIVERIES_QUEUE">, jobs: DeliveryJob[]): Promise<void> {
 	for (let i = 0; i < jobs.length; i += SEND_BATCH_MAX) {
 		const slice = jobs.slice(i, i + SEND_BATCH_MAX);
 		await env.DELIVERIES_QUEUE.sendBatch(

@@ -45,3 +45,16 @@ export const alerts = sqliteTable(
 );
 
 export type AlertRow = typeof alerts.$inferSelect;
+
+/**
+ * Operational events (`ops.<alert kind>`): an alert's opening or resolution, forwarded to the
+ * destinations that subscribe to `ops.*` like any event (notifications/ops-forwarding.ts).
+ */
+export const opsEvents = sqliteTable("ops_events", {
+	/** `ops:<alert id>:<opened|resolved>`: the webhook-id its deliveries carry. */
+	id: text().primaryKey(),
+	type: text().notNull(),
+	occurred_at: text().notNull(),
+	/** The body sent, as JSON. */
+	body: text().notNull(),
+});

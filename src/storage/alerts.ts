@@ -8,6 +8,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Alert, AlertKind } from "../alerts/alert";
 import { type AlertRow, type AlertStatus, alerts, LIVE } from "./alert-schema";
 import { insertRows, rowsOfBatch } from "./rows";
+import { events } from "./schema";
 
 export const LIVE_STATUSES: AlertStatus[] = ["open", "acknowledged"];
 
@@ -74,6 +75,26 @@ export function liveOfKindsQuery(db: D1Database, kinds: AlertKind[], limit: numb
 		.from(alerts)
 		.where(and(inArray(alerts.kind, kinds), inArray(alerts.status, LIVE_STATUSES)))
 		.limit(limit);
+}
+
+/** The live alerts of these kinds, whole (for sweeps that judge each one). */
+export async function liveAlertsOf(db: D1Database, kinds: AlertKind[], limit: number): Promise<Alert[]> {
+	const rows = await drizzle(db)
+		.select()
+		.from(alerts)
+		.where(and(inArray(alerts.kind, kinds), inArray(alerts.status, LIVE_STATUSES)))
+		.limit(limit);
+	return rows.map(fromAlertRow);
+}
+
+/** Whether the entity still has an event quarantined in the history. */
+export async function hasQuarantined(db: D1Database, kind: string, key: string): Promise<boolean> {
+	const [row] = await drizzle(db)
+		.select({ id: events.event_id })
+		.from(events)
+		.where(and(eq(events.entity_kind, kind), eq(events.entity_key, key), eq(events.result, "quarantined")))
+		.limit(1);
+	return row !== undefined;
 }
 
 export interface AlertFilters {

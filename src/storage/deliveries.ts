@@ -1,8 +1,10 @@
 /** Delivery rows in D1: one per (event, destination), with attempts and the final outcome. */
 import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { opsEvents } from "./alert-schema";
 import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
+import type { EventRow } from "./event-rows";
 import { batchOf, inOneBatch, insertRows } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
@@ -30,14 +32,24 @@ export async function recordOwedDeliveries(db: D1Database, owed: Owed[]) {
 	await inOneBatch(db, owedStatements(owed, new Date().toISOString()));
 }
 
-export async function deliveryWork(db: D1Database, key: DeliveryKey) {
+/** What a delivery sends: a recorded event, or an operational event (an alert's, `ops:…`). */
+export type Work =
+	| { delivery: Delivery; event: EventRow; ops: null }
+	| { delivery: Delivery; event: null; ops: typeof opsEvents.$inferSelect };
+
+export async function deliveryWork(db: D1Database, key: DeliveryKey): Promise<Work | null> {
 	const d1 = drizzle(db);
 	const [delivery] = await d1
 		.select()
 		.from(deliveries)
 		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
+	if (!delivery) return null;
+	if (key.event_id.startsWith("ops:")) {
+		const [ops] = await d1.select().from(opsEvents).where(eq(opsEvents.id, key.event_id));
+		return ops ? { delivery, event: null, ops } : null;
+	}
 	const event = await eventById(db, key.event_id);
-	return delivery && event ? { delivery, event } : null;
+	return event ? { delivery, event, ops: null } : null;
 }
 
 export interface AttemptRecord extends DeliveryKey {

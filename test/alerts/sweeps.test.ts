@@ -19,6 +19,8 @@ describe("the Cron Trigger", () => {
 			"alerts.rejections",
 			"alerts.history_lag",
 			"alerts.readiness",
+			"alerts.quarantine",
+			"alerts.contract_drift",
 			"alerts.channels",
 		]);
 		const slack = new PartnerEndpoint(`slack-${crypto.randomUUID()}`);
