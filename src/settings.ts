@@ -146,6 +146,7 @@ const TABLE = {
 };
 
 export type SettingName = keyof typeof TABLE;
+export const SETTING_NAMES = Object.keys(TABLE) as SettingName[];
 export type SettingsEnv = { [K in SettingName]?: string };
 type Values = { [K in SettingName]: (typeof TABLE)[K]["fallback"] };
 
