@@ -4,20 +4,14 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
-import { checkDestinationUrl } from "../../notifications/destination-url";
-import { enqueueForAdmin } from "../../notifications/fan-out";
-import { isSecret, newSecret } from "../../notifications/standard-webhooks";
-import { strandedCutoff } from "../../notifications/stranded";
-import { settingsOf } from "../../settings";
-import { reclaimStranded, reopenDeliveries } from "../../storage/deliveries";
 import {
-	type Destination,
-	deleteDestination,
-	findDestination,
-	insertDestination,
-	listDestinations,
-	updateDestination,
-} from "../../storage/destinations";
+	changeDestination,
+	createDestination,
+	foundDestination,
+	replayFailed,
+} from "../../notifications/destination-admin";
+import { isSecret } from "../../notifications/standard-webhooks";
+import { type Destination, deleteDestination, listDestinations } from "../../storage/destinations";
 import type { ApiEnv } from "../context";
 import { errorResponses, kindSchema } from "../schemas";
 
@@ -165,44 +159,23 @@ function publicView({ secret: _secret, ...destination }: Destination) {
 	return destination;
 }
 
-async function found(db: D1Database, id: string): Promise<Destination> {
-	const destination = await findDestination(db, id);
-	if (!destination) throw new ApiError("not_found", `no destination ${id}`);
-	return destination;
-}
-
 export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
-	const allowLocal = (env: ApiEnv["Bindings"]) => settingsOf(env).ALLOW_INSECURE_DESTINATIONS;
-
 	api.openapi(routes.create, async (c) => {
 		const body = c.req.valid("json");
-		checkDestinationUrl(body.url, allowLocal(c.env));
-		const created = await insertDestination(c.env.HISTORY, {
-			url: body.url,
-			event_types: body.event_types,
-			kinds: body.kinds ?? null,
-			enabled: body.enabled,
-			include_stale: body.include_stale,
-			secret: body.secret ?? newSecret(),
-		});
+		const created = await createDestination(c.env, { ...body, kinds: body.kinds ?? null });
 		return c.json(created, 201);
 	});
 
 	api.openapi(routes.list, async (c) => c.json({ data: (await listDestinations(c.env.HISTORY)).map(publicView) }, 200));
 
-	api.openapi(routes.get, async (c) => c.json(publicView(await found(c.env.HISTORY, c.req.valid("param").id)), 200));
+	api.openapi(routes.get, async (c) =>
+		c.json(publicView(await foundDestination(c.env.HISTORY, c.req.valid("param").id)), 200),
+	);
 
 	api.openapi(routes.patch, async (c) => {
 		const { id } = c.req.valid("param");
 		const { rotate_secret, ...changes } = c.req.valid("json");
-		const before = await found(c.env.HISTORY, id);
-		if (changes.url !== undefined) checkDestinationUrl(changes.url, allowLocal(c.env));
-		const secret = rotate_secret ? newSecret() : changes.secret;
-		const after = await updateDestination(c.env.HISTORY, id, { ...changes, secret });
-		if (!after) throw new ApiError("not_found", `no destination ${id}`);
-		if (!before.enabled && after.enabled) {
-			await enqueueForAdmin(c.env, await reopenDeliveries(c.env.HISTORY, id, ["paused"]));
-		}
+		const after = await changeDestination(c.env, id, changes, rotate_secret);
 		return c.json(rotate_secret ? { ...publicView(after), secret: after.secret } : publicView(after), 200);
 	});
 
@@ -213,11 +186,7 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 	});
 
 	api.openapi(routes.replayFailed, async (c) => {
-		const { id } = c.req.valid("param");
-		await found(c.env.HISTORY, id);
-		const reopened = await reopenDeliveries(c.env.HISTORY, id, ["failed", "dead", "paused"]);
-		const stranded = await reclaimStranded(c.env.HISTORY, strandedCutoff(new Date()), 10_000, id);
-		await enqueueForAdmin(c.env, [...reopened, ...stranded]);
-		return c.json({ enqueued: reopened.length + stranded.length }, 202);
+		const enqueued = await replayFailed(c.env, c.req.valid("param").id);
+		return c.json({ enqueued }, 202);
 	});
 }
