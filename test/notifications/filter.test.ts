@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import examples from "../../src/catalog/examples.json";
 import { classify } from "../../src/catalog/event";
+import examples from "../../src/catalog/examples.json";
 import type { RecordedEvent } from "../../src/model";
 import { notificationBody } from "../../src/notifications/attempt";
 import { describeFilter, type Filter, filterSchema, matches } from "../../src/notifications/filter";

@@ -11,6 +11,8 @@ import {
 	replayFailed,
 } from "../../notifications/destination-admin";
 import { isSecret } from "../../notifications/standard-webhooks";
+import { defaultTestType, sendTestEvent, TEST_EVENT_TYPES } from "../../notifications/test-event";
+import { settingsOf } from "../../settings";
 import { type Destination, deleteDestination, listDestinations } from "../../storage/destinations";
 import type { ApiEnv } from "../context";
 import { errorResponses, kindSchema } from "../schemas";
@@ -153,6 +155,41 @@ const routes = {
 			...errorResponses(401, 403, 404, 429),
 		},
 	}),
+	test: createRoute({
+		method: "post",
+		path: "/v1/destinations/{id}/test",
+		tags: ["Destinations"],
+		summary: "Send a signed test event built from QI Tech's example of a type; answers the attempt's outcome",
+		description:
+			"The event has an id of its own (`test_…`), is signed with the destination's secret and sent like any " +
+			"delivery, to an enabled or disabled destination; nothing is recorded. The type defaults to the first " +
+			"of the catalog that the destination wants.",
+		security,
+		request: {
+			params: idParams,
+			body: {
+				required: false,
+				content: { "application/json": { schema: z.object({ type: z.enum(TEST_EVENT_TYPES).optional() }) } },
+			},
+		},
+		responses: {
+			200: json(
+				z
+					.object({
+						event_id: z.string(),
+						type: z.string(),
+						outcome: z.enum(["delivered", "failed"]),
+						retryable: z.boolean().openapi({ description: "A failure a delivery would retry (5xx, 429, network)." }),
+						status: z.number().int().nullable(),
+						error: z.string().nullable(),
+						duration_ms: z.number().int(),
+					})
+					.openapi("TestDelivery"),
+				"What the destination answered",
+			),
+			...errorResponses(400, 401, 403, 404, 429),
+		},
+	}),
 };
 
 function publicView({ secret: _secret, ...destination }: Destination) {
@@ -188,5 +225,11 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(routes.replayFailed, async (c) => {
 		const enqueued = await replayFailed(c.env, c.req.valid("param").id);
 		return c.json({ enqueued }, 202);
+	});
+
+	api.openapi(routes.test, async (c) => {
+		const destination = await foundDestination(c.env.HISTORY, c.req.valid("param").id);
+		const type = c.req.valid("json")?.type ?? defaultTestType(destination);
+		return c.json(await sendTestEvent(destination, type, settingsOf(c.env).ALLOW_INSECURE_DESTINATIONS), 200);
 	});
 }
