@@ -1,4 +1,5 @@
 /** The D1 history: every event, every entity's latest state, their links, the ingress receipts. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { RECORDED_RESULTS, RESULTS } from "../model";
 
@@ -33,6 +34,8 @@ export const events = sqliteTable(
 		index("events_by_kind").on(t.entity_kind, t.received_at, t.event_id),
 		index("events_by_entity_received").on(t.entity_kind, t.entity_key, t.received_at, t.event_id),
 		index("events_by_result").on(t.result, t.received_at, t.event_id),
+		// The console's search by anomaly; most events have none.
+		index("events_by_anomaly").on(t.anomaly, t.received_at, t.event_id).where(sql`anomaly IS NOT NULL`),
 	],
 );
 

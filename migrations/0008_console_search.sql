@@ -1,0 +1,1 @@
+CREATE INDEX `events_by_anomaly` ON `events` (`anomaly`,`received_at`,`event_id`) WHERE anomaly IS NOT NULL;
