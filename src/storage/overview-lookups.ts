@@ -58,3 +58,17 @@ export function destinationOutcomesQuery(db: D1Database, destinationId: string) 
 		.where(eq(deliveries.destination_id, destinationId))
 		.groupBy(deliveries.outcome);
 }
+
+/** How many times each of these events was sent again (their duplicate receipts). */
+export function duplicatesOfEventsQuery(db: D1Database, eventIds: string[]) {
+	return drizzle(db)
+		.select({ event_id: receipts.event_id, resends: sum(receipts.count).mapWith(Number) })
+		.from(receipts)
+		.where(
+			and(
+				eq(receipts.outcome, "duplicate"),
+				sql`${receipts.event_id} IN (SELECT value FROM json_each(${JSON.stringify(eventIds)}))`,
+			),
+		)
+		.groupBy(receipts.event_id);
+}
