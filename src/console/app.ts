@@ -35,7 +35,8 @@ export function consoleApp(documentOf: () => ApiDocument): Hono<{ Bindings: Env 
 	const app = new Hono<ConsoleEnv>();
 	app.onError(renderError);
 	serveAssets(app as unknown as Hono<{ Bindings: Env }>);
-	for (const path of ["/", "/console", "/console/*", "/docs"]) app.use(path, htmlSecurity, language, viewer);
+	// `/console/*` covers `/console` too: each middleware runs once per request.
+	for (const path of ["/", "/console/*", "/docs"]) app.use(path, htmlSecurity, language, viewer);
 	consolePages(app);
 	consoleActions(app);
 	serveDocs(app, documentOf);
