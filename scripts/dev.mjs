@@ -20,5 +20,9 @@ function run(args) {
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-run(["d1", "migrations", "apply", "HISTORY", "--local"]);
-run(["dev", ...process.argv.slice(2)]);
+const args = process.argv.slice(2);
+// A state directory of its own (`--persist-to DIR`, e.g. the browser test's) is migrated too.
+const persist = args.indexOf("--persist-to");
+const persistTo = persist >= 0 ? ["--persist-to", args[persist + 1]] : [];
+run(["d1", "migrations", "apply", "HISTORY", "--local", ...persistTo]);
+run(["dev", ...args]);

@@ -42,6 +42,7 @@ export function Page(props: { view: View; title: string; section?: Section; chil
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
 				<meta name="referrer" content="same-origin" />
 				<title>{`${props.title} · ${t.appName}`}</title>
+				<link rel="icon" href="data:," />
 				<link rel="stylesheet" href={STYLESHEET_URL} />
 				<script src={SCRIPT_URL} defer />
 			</head>
