@@ -26,52 +26,55 @@ export function hoursOf(rows: { hour: string; outcome: string; requests: number 
 	return bars;
 }
 
-const W = 480;
-const H = 140;
-const TOP = 8;
-const BOTTOM = 22;
-const LEFT = 34;
+/** Bars in a 240 × 100 box stretched to the chart's width; the labels are HTML, so they stay readable on a phone. */
+const W = 240;
+const H = 100;
 
 export function WebhookChart({ bars, t }: { bars: HourBar[]; t: Dictionary }) {
 	const totals = bars.map((b) => CHART_SERIES.reduce((n, s) => n + b.counts[s], 0));
 	const max = Math.max(1, ...totals);
-	const plot = H - TOP - BOTTOM;
-	const step = (W - LEFT) / bars.length;
+	const step = W / bars.length;
 	return (
-		<figure>
-			<svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title chart-desc">
-				<title id="chart-title">{t.last24h}</title>
-				<desc id="chart-desc">{`${t.chartDesc} ${t.total}: ${totals.reduce((a, b) => a + b, 0)}.`}</desc>
-				<line class="axis" x1={LEFT} y1={H - BOTTOM} x2={W} y2={H - BOTTOM} />
-				<text x={LEFT - 4} y={TOP + 8} text-anchor="end">
+		<figure class="chart-box">
+			<div class="chart-plot">
+				<span class="chart-max" aria-hidden="true">
 					{max}
-				</text>
-				<text x={LEFT - 4} y={H - BOTTOM} text-anchor="end">
-					0
-				</text>
-				{bars.map((bar, i) => {
-					let y = H - BOTTOM;
-					const x = LEFT + i * step + 2;
-					return (
-						<g>
-							{CHART_SERIES.map((series) => {
-								const height = (bar.counts[series] / max) * plot;
-								y -= height;
-								return height > 0 ? (
-									<rect class={series} x={x} y={y} width={step - 4} height={height}>
-										<title>{`${bar.hour}:00 UTC ${series}: ${bar.counts[series]}`}</title>
-									</rect>
-								) : null;
-							})}
-							{i % 3 === 0 ? (
-								<text x={x + (step - 4) / 2} y={H - 6} text-anchor="middle">
-									{bar.hour.slice(11)}h
-								</text>
-							) : null}
-						</g>
-					);
-				})}
-			</svg>
+				</span>
+				<svg
+					class="chart"
+					viewBox={`0 0 ${W} ${H}`}
+					preserveAspectRatio="none"
+					role="img"
+					aria-labelledby="chart-title chart-desc"
+				>
+					<title id="chart-title">{t.last24h}</title>
+					<desc id="chart-desc">{`${t.chartDesc} ${t.total}: ${totals.reduce((a, b) => a + b, 0)}.`}</desc>
+					<line class="axis" x1="0" y1={H} x2={W} y2={H} vector-effect="non-scaling-stroke" />
+					{bars.map((bar, i) => {
+						let y = H;
+						return (
+							<g>
+								{CHART_SERIES.map((series) => {
+									const height = (bar.counts[series] / max) * (H - 2);
+									y -= height;
+									return height > 0 ? (
+										<rect class={series} x={i * step + 1} y={y} width={step - 2} height={height}>
+											<title>{`${bar.hour}:00 UTC ${series}: ${bar.counts[series]}`}</title>
+										</rect>
+									) : null;
+								})}
+							</g>
+						);
+					})}
+				</svg>
+			</div>
+			<div class="chart-hours" aria-hidden="true">
+				{bars
+					.filter((_, i) => i % 3 === 0)
+					.map((bar) => (
+						<span>{bar.hour.slice(11)}h</span>
+					))}
+			</div>
 			<ul class="legend">
 				{CHART_SERIES.map((series) => (
 					<li>

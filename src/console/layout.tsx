@@ -93,8 +93,8 @@ function Who({ view }: { view: View }) {
 		<div class="who">
 			{viewer ? (
 				<span>
-					{t.signedInAs} <strong>{viewer.identity.label}</strong> (
-					{viewer.identity.role === "admin" ? t.admin : t.reader})
+					<span class="visually-hidden">{t.signedInAs} </span>
+					<strong>{viewer.identity.label}</strong> ({viewer.identity.role === "admin" ? t.admin : t.reader})
 				</span>
 			) : null}
 			<nav class="langs" aria-label={t.language}>

@@ -21,13 +21,14 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 		log(`ok: ${what}`);
 	};
 	const page = context.pages()[0] ?? (await context.newPage());
-	const shoot = async (name) => {
+	/** Wide (1280) and narrow (390); the whole page, or the first screens of a very long one (/docs). */
+	const shoot = async (name, fullPage = true) => {
 		for (const [size, width] of [
 			["wide", 1280],
 			["narrow", 390],
 		]) {
 			await page.setViewportSize({ width, height: 900 });
-			await page.screenshot({ path: join(shots, `${name}-${size}.png`), fullPage: true });
+			await page.screenshot({ path: join(shots, `${name}-${size}.png`), fullPage });
 		}
 		await page.setViewportSize({ width: 1280, height: 900 });
 	};
@@ -94,7 +95,9 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	check(entityPath !== null, `a shuffled asset has a stale event (${staleSent?.[0] ?? "see the simulator's summary"})`);
 	await shoot("events");
 	await go(entityPath);
-	const statuses = await page.locator("tbody[data-event] tr:first-child td:nth-child(2) > span:first-child").allTextContents();
+	const statuses = await page
+		.locator("tbody[data-event] tr:first-child td:nth-child(2) > span:first-child")
+		.allTextContents();
 	const documented = ASSET_PATH.filter((s) => statuses.includes(s));
 	check(
 		JSON.stringify(statuses) === JSON.stringify(documented) && statuses.length === ASSET_PATH.length,
@@ -140,12 +143,32 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	}
 	check(delivered >= dead, `the replayed deliveries are delivered (${delivered})`);
 
+	await go(entityPath);
+	await page
+		.locator("tbody[data-event] details")
+		.first()
+		.evaluate((d) => {
+			d.open = true;
+		});
+	await shoot("entity");
+
 	// Rotate a secret: shown once, new.
 	await go(`/console/destinations/${destinations.fail}`);
 	await submit(page.getByRole("button", { name: "Rotate the secret" }));
 	const rotated = (await page.textContent("#secret"))?.trim();
 	check(/^whsec_/.test(rotated ?? "") && rotated !== secrets[1], "rotating shows a new secret once");
 	await shoot("destination");
+
+	// A sender with a wrong key, as the overview and the receipts show it.
+	for (let i = 0; i < 3; i++) {
+		await fetch(`${base}/webhooks/qitech`, {
+			method: "POST",
+			headers: { "content-type": "application/json", signature: "0".repeat(64) },
+			body: '{"webhook_type":"trade_receivables.asset_status_change"}',
+		});
+	}
+
+	await page.waitForTimeout(2000); // receipts are written just after the answers, in batches
 
 	// The other pages, for their screenshots.
 	for (const [name, path] of [
@@ -156,8 +179,12 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 		["docs", "/docs"],
 	]) {
 		check((await go(path)) === 200, `${path} answers 200`);
-		await shoot(name);
+		await shoot(name, name !== "docs");
 	}
+	await page.emulateMedia({ colorScheme: "dark" });
+	await go("/console/entities/" + entityPath.split("/").slice(3).join("/"));
+	await shoot("entity-dark");
+	await page.emulateMedia({ colorScheme: "light" });
 	await go("/console?lang=pt-BR");
 	check((await page.textContent("h1")) === "Visão geral", "the switch speaks pt-BR");
 	await shoot("overview-pt-BR");

@@ -39,9 +39,11 @@ nav.sections a:hover { background: var(--bg); }
 .who form { margin: 0; }
 .langs a { padding: 0 .2rem; }
 .langs a[aria-current="true"] { font-weight: 700; color: var(--text); text-decoration: none; }
-main { max-width: 1200px; margin: 0 auto; padding: 1rem; }
+main { max-width: 1200px; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
 footer.bottom { max-width: 1200px; margin: 0 auto; padding: 1rem; color: var(--muted); font-size: .85rem; }
 h1 { font-size: 1.5rem; margin: .25rem 0 1rem; overflow-wrap: anywhere; }
+h1.url { font-size: 1.25rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .5rem; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); }
@@ -52,6 +54,7 @@ h3 { font-size: 1rem; margin: 1rem 0 .5rem; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+td { overflow-wrap: anywhere; }
 th { font-weight: 600; color: var(--muted); white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.stale td { color: var(--muted); }
@@ -72,7 +75,9 @@ time { white-space: nowrap; }
 	border-radius: 4px; overflow-wrap: anywhere; }
 form.inline { display: inline; margin: 0; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem .75rem; align-items: flex-end; }
-form.filters label, form.stack label { display: flex; flex-direction: column; gap: .2rem; font-size: .85rem; color: var(--muted); }
+form.filters label, form.stack label { display: flex; flex-direction: column; gap: .2rem; font-size: .85rem; color: var(--muted); max-width: 100%; min-width: 0; }
+select { max-width: 100%; text-overflow: ellipsis; }
+button.small, .actions button { font-size: .85rem; padding: .2rem .55rem; min-height: 1.8rem; }
 form.stack { display: grid; gap: .75rem; max-width: 640px; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: 0; }
 legend { font-size: .85rem; color: var(--muted); padding: 0 .25rem; }
@@ -96,6 +101,16 @@ details > summary { cursor: pointer; color: var(--accent); }
 pre.payload { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow: auto; max-height: 32rem; }
 .split { display: grid; gap: 1rem; grid-template-columns: minmax(0, 380px) minmax(0, 1fr); }
 @media (max-width: 820px) { .split { grid-template-columns: minmax(0, 1fr); } .who { margin-left: 0; } }
+/* Phones: a table marked .stack reads as one block per row, each cell under its column's name. */
+@media (max-width: 700px) {
+	table.stack > thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+	table.stack, table.stack > tbody, table.stack > tbody > tr, table.stack > tbody > tr > td { display: block; width: 100%; }
+	table.stack > tbody > tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+	table.stack > tbody > tr > td { border: 0; padding: .15rem 0; text-align: left; }
+	table.stack > tbody > tr > td[data-label]::before { content: attr(data-label); display: inline-block; min-width: 7.5rem;
+		color: var(--muted); font-size: .8rem; font-weight: 600; vertical-align: top; }
+	table.stack > tbody > tr > td[data-label] .sp { display: inline; margin-left: .4rem; }
+}
 svg.flow { width: 100%; max-width: 380px; height: auto; }
 svg.flow .box { fill: var(--panel); stroke: var(--line); stroke-width: 1.5; }
 svg.flow .passed .box { fill: var(--accent-soft); stroke: var(--accent); }
@@ -118,9 +133,12 @@ svg.flow marker path { fill: var(--muted); }
 .legend .k-accepted { background: var(--s-accepted); border: 0; } .legend .k-duplicate { background: var(--s-duplicate); border: 0; }
 .legend .k-stale-bar { background: var(--s-stale); border: 0; } .legend .k-quarantined { background: var(--s-quarantined); border: 0; }
 .legend .k-rejected { background: var(--s-rejected); border: 0; }
-svg.chart { width: 100%; height: auto; display: block; }
-svg.chart .axis { stroke: var(--line); }
-svg.chart text { fill: var(--muted); font-size: 10px; font-family: system-ui, sans-serif; }
+.chart-box { margin: 0; }
+.chart-plot { position: relative; padding-left: 2.5rem; }
+.chart-max { position: absolute; left: 0; top: 0; font-size: .75rem; color: var(--muted); }
+svg.chart { width: 100%; height: 160px; display: block; }
+svg.chart .axis { stroke: var(--line); stroke-width: 1; }
+.chart-hours { display: grid; grid-template-columns: repeat(8, 1fr); padding-left: 2.5rem; font-size: .75rem; color: var(--muted); }
 svg.chart .accepted { fill: var(--s-accepted); } svg.chart .duplicate { fill: var(--s-duplicate); }
 svg.chart .stale { fill: var(--s-stale); } svg.chart .quarantined { fill: var(--s-quarantined); }
 svg.chart .rejected { fill: var(--s-rejected); }

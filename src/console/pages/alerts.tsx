@@ -46,7 +46,7 @@ export function AlertsPage(props: {
 					<p class="muted">{t.noAlerts}</p>
 				) : (
 					<div class="table-wrap">
-						<table>
+						<table class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t.alertKind}</th>
@@ -65,20 +65,26 @@ export function AlertsPage(props: {
 									const path = consolePathOf(a);
 									return (
 										<tr>
-											<td class="mono">{a.kind}</td>
-											<td class="mono small">{path ? <a href={path}>{a.subject}</a> : a.subject}</td>
-											<td>
+											<td data-label={t.alertKind} class="mono">
+												{a.kind}
+											</td>
+											<td data-label={t.subject} class="mono small">
+												{path ? <a href={path}>{a.subject}</a> : a.subject}
+											</td>
+											<td data-label={t.status}>
 												<Badge of={a.status} />
 												{a.acknowledged_by ? <span class="sp">{a.acknowledged_by}</span> : null}
 											</td>
-											<td class="num">{a.count}</td>
-											<td>
+											<td data-label={t.count} class="num">
+												{a.count}
+											</td>
+											<td data-label={t.firstSeen}>
 												<When at={a.first_seen} t={t} />
 											</td>
-											<td>
+											<td data-label={t.lastSeen}>
 												<When at={a.last_seen} t={t} />
 											</td>
-											<td>
+											<td data-label={t.actions}>
 												{a.status === "open" ? (
 													<ActionForm
 														view={view}

@@ -109,7 +109,7 @@ function DeliveryTable({
 	const here = `${view.url.pathname}${view.url.search}`;
 	return (
 		<div class="table-wrap">
-			<table>
+			<table class="stack">
 				<thead>
 					<tr>
 						<th scope="col">{t.eventId}</th>
@@ -130,31 +130,31 @@ function DeliveryTable({
 						);
 						return (
 							<tr data-delivery={`${d.event_id}:${d.destination_id}`}>
-								<td class="mono small">
+								<td data-label={t.eventId} class="mono small">
 									<a href={`/console/events/${d.event_id}`}>{d.event_id.slice(0, 16)}…</a>
 								</td>
-								<td class="mono small">
+								<td data-label={t.destination} class="mono small">
 									<a href={`/console/destinations/${d.destination_id}`}>
 										{destinations.find((x) => x.id === d.destination_id)?.url ?? d.destination_id}
 									</a>
 								</td>
-								<td>
+								<td data-label={t.outcome}>
 									<Badge of={d.outcome} />
 								</td>
-								<td class="num">
+								<td data-label={t.attempts} class="num">
 									<details>
 										<summary>{d.attempts}</summary>
 										<AttemptTable view={view} attempts={attempts} />
 									</details>
 								</td>
-								<td class="small">
+								<td data-label={t.lastStatus} class="small">
 									{d.last_status_code ?? "—"}
 									<span class="sp mono">{d.last_error ?? ""}</span>
 								</td>
-								<td>
+								<td data-label={t.updated}>
 									<When at={d.updated_at} t={t} />
 								</td>
-								<td>
+								<td data-label={t.actions}>
 									<ActionForm
 										view={view}
 										action={`/console/events/${d.event_id}/redeliver`}

@@ -5,7 +5,7 @@
  */
 import { type AnyKind, ENTITY_KINDS, UNCLASSIFIED } from "../../catalog/catalog";
 import type { TestOutcome } from "../../notifications/test-event";
-import { TEST_EVENT_TYPES } from "../../notifications/test-event";
+import { defaultTestType, TEST_EVENT_TYPES } from "../../notifications/test-event";
 import type { Destination } from "../../storage/destinations";
 import { ActionForm, Badge, CsrfField, type View, When } from "../components";
 import { Page } from "../layout";
@@ -26,7 +26,7 @@ export function DestinationsPage({ view, destinations }: { view: View; destinati
 					<p class="muted">{t.noDestinations}</p>
 				) : (
 					<div class="table-wrap">
-						<table>
+						<table class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t.url}</th>
@@ -43,25 +43,29 @@ export function DestinationsPage({ view, destinations }: { view: View; destinati
 							<tbody>
 								{destinations.map((d) => (
 									<tr>
-										<td class="mono small">
+										<td data-label={t.url} class="mono small">
 											<a href={`/console/destinations/${d.id}`}>{d.url}</a>
 										</td>
-										<td>
+										<td data-label={t.status}>
 											<HealthBadge destination={d} view={view} />
 											{d.disabled_reason ? <span class="sp">{d.disabled_reason}</span> : null}
 										</td>
-										<td class="mono small">{d.event_types.join(", ")}</td>
-										<td>
+										<td data-label={t.eventTypes} class="mono small">
+											{d.event_types.join(", ")}
+										</td>
+										<td data-label={t.lastSuccess}>
 											<When at={d.health.last_success_at} t={t} />
 										</td>
-										<td>
+										<td data-label={t.lastFailure}>
 											<When at={d.health.last_failure_at} t={t} />
 											{d.health.last_failure ? <span class="sp mono">{d.health.last_failure}</span> : null}
 										</td>
-										<td>
+										<td data-label={t.failingSince}>
 											<When at={d.health.failing_since} t={t} />
 										</td>
-										<td class="num">{d.health.consecutive_failures}</td>
+										<td data-label={t.consecutiveFailures} class="num">
+											{d.health.consecutive_failures}
+										</td>
 									</tr>
 								))}
 							</tbody>
@@ -89,7 +93,7 @@ export function DestinationPage(props: DestinationPageProps) {
 	return (
 		<Page view={view} title={d.url} section="destinations">
 			<p class="muted small">{t.destination}</p>
-			<h1 class="mono">{d.url}</h1>
+			<h1 class="mono url">{d.url}</h1>
 			{props.secret ? (
 				<div class="notice secret" role="status">
 					{t.secretOnce}
@@ -104,7 +108,7 @@ export function DestinationPage(props: DestinationPageProps) {
 			{props.test ? <TestResult view={view} test={props.test} /> : null}
 			<div class="grid">
 				<section class="panel" aria-labelledby="h-health">
-					<h2 id="h-health">{t.destinationHealth}</h2>
+					<h2 id="h-health">{t.health}</h2>
 					<dl class="facts">
 						<dt>{t.status}</dt>
 						<dd>
@@ -165,7 +169,7 @@ export function DestinationPage(props: DestinationPageProps) {
 							{t.type}
 							<select name="type">
 								{TEST_EVENT_TYPES.map((type) => (
-									<option value={type} selected={type === props.test?.type}>
+									<option value={type} selected={type === (props.test?.type ?? defaultTestType(d))}>
 										{type}
 									</option>
 								))}

@@ -14,7 +14,7 @@ export function Timeline({ view, data }: { view: View; data: EntityData }) {
 		<section class="panel" aria-labelledby="h-timeline">
 			<h2 id="h-timeline">{t.timeline}</h2>
 			<div class="table-wrap">
-				<table>
+				<table class="stack">
 					<thead>
 						<tr>
 							<th scope="col" class="num">
@@ -61,27 +61,31 @@ function EventRows({ view, data, event }: { view: View; data: EntityData; event:
 	return (
 		<tbody id={`ev-${event.sequence}`} data-event={event.event_id}>
 			<tr class={[event.result === "stale" ? "stale" : "", open ? "open-row" : ""].filter(Boolean).join(" ")}>
-				<td class="num">{event.sequence}</td>
-				<td>
+				<td class="num" data-label={t.sequence}>
+					{event.sequence}
+				</td>
+				<td data-label={t.status}>
 					<span class="mono">{event.status}</span>
 					<span class="sp mono">{event.type}</span>
 				</td>
-				<td>
+				<td data-label={t.occurred}>
 					<When at={event.occurred_at} t={t} />
 				</td>
-				<td>
+				<td data-label={t.received}>
 					<When at={event.received_at} t={t} />
 				</td>
-				<td>
+				<td data-label={t.result}>
 					<Badge of={event.result} />
 					{resent > 0 ? <span class="sp">{`+${resent} duplicate`}</span> : null}
 				</td>
-				<td>{event.anomaly ? <Badge of="bad" text={event.anomaly} /> : <span class="muted">—</span>}</td>
-				<td class="small mono">
+				<td data-label={t.anomaly}>
+					{event.anomaly ? <Badge of="bad" text={event.anomaly} /> : <span class="muted">—</span>}
+				</td>
+				<td class="small mono" data-label={`${t.scheme} / ${t.binding}`}>
 					{event.signature_scheme}
 					<span class="sp">{event.binding}</span>
 				</td>
-				<td>
+				<td data-label={t.payload}>
 					<a href={payloadHref}>{t.showPayload}</a>
 				</td>
 			</tr>

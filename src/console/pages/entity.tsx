@@ -34,7 +34,7 @@ export function EntityPage({ view, data }: { view: View; data: EntityData }) {
 				<span class="muted">{kind}:</span>
 				<span class="mono">{key}</span>
 			</h1>
-			<div class="split">
+			<div class="grid">
 				<div>
 					<section class="panel" aria-labelledby="h-state">
 						<h2 id="h-state">{t.currentStatus}</h2>
@@ -60,16 +60,16 @@ export function EntityPage({ view, data }: { view: View; data: EntityData }) {
 						</dl>
 						<Related view={view} data={data} />
 					</section>
-					{flow && isEntityKind(kind) ? (
-						<section class="panel" aria-labelledby="h-flow">
-							<h2 id="h-flow">{t.flow}</h2>
-							<FlowDiagram kind={kind} marks={marksOf(page.history, entity?.status ?? null)} extra={extra} t={t} />
-						</section>
-					) : null}
 					{isAdmin(view) && entity && flow ? <Correction view={view} data={data} statuses={flow.order} /> : null}
 				</div>
-				<Timeline view={view} data={data} />
+				{flow && isEntityKind(kind) ? (
+					<section class="panel" aria-labelledby="h-flow">
+						<h2 id="h-flow">{t.flow}</h2>
+						<FlowDiagram kind={kind} marks={marksOf(page.history, entity?.status ?? null)} extra={extra} t={t} />
+					</section>
+				) : null}
 			</div>
+			<Timeline view={view} data={data} />
 		</Page>
 	);
 }

@@ -93,7 +93,7 @@ export function EventsPage({ view, search, page }: { view: View; search: EventSe
 					<p class="muted">{t.noEvents}</p>
 				) : (
 					<div class="table-wrap">
-						<table>
+						<table class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t.received}</th>
@@ -108,21 +108,27 @@ export function EventsPage({ view, search, page }: { view: View; search: EventSe
 							<tbody>
 								{page.data.map((e) => (
 									<tr class={e.result === "stale" ? "stale" : undefined}>
-										<td>
+										<td data-label={t.received}>
 											<When at={e.received_at} t={t} />
 										</td>
-										<td>
+										<td data-label={t.entity}>
 											<EntityLink kind={e.kind} name={e.key} />
 										</td>
-										<td class="mono">{e.status}</td>
-										<td>
+										<td class="mono" data-label={t.status}>
+											{e.status}
+										</td>
+										<td data-label={t.result}>
 											<Badge of={e.result} />
 										</td>
-										<td>{e.anomaly ? <Badge of="bad" text={e.anomaly} /> : <span class="muted">—</span>}</td>
-										<td>
+										<td data-label={t.anomaly}>
+											{e.anomaly ? <Badge of="bad" text={e.anomaly} /> : <span class="muted">—</span>}
+										</td>
+										<td data-label={t.occurred}>
 											<When at={e.occurred_at} t={t} />
 										</td>
-										<td class="mono small">{e.type}</td>
+										<td class="mono small" data-label={t.type}>
+											{e.type}
+										</td>
 									</tr>
 								))}
 							</tbody>

@@ -1,8 +1,9 @@
 /**
  * /console: the last 24 hours of webhooks per hour by outcome, entities per kind by open and
  * final status, deliveries not delivered, each destination's health, refusals by reason, open
- * alerts. The counts read index ranges row by row, so an isolate keeps them COUNTS_KEPT_MS.
+ * alerts. The counts read index ranges row by row, so an isolate keeps them COUNTS_KEPT_MS (15 s).
  */
+import { consolePathOf } from "../../alerts/alert";
 import type { Identity } from "../../api/auth";
 import { type AnyKind, ENTITY_KINDS, FLOWS, isEntityKind, UNCLASSIFIED } from "../../catalog/catalog";
 import type { Env } from "../../env";
@@ -18,7 +19,7 @@ import { hoursOf, WebhookChart } from "../chart";
 import { Badge, isAdmin, type View, When } from "../components";
 import { Page } from "../layout";
 
-const COUNTS_KEPT_MS = 60_000;
+const COUNTS_KEPT_MS = 15_000;
 const DAY_MS = 86_400_000;
 
 interface Counts {
@@ -212,7 +213,6 @@ function DestinationHealth({ view, destinations }: { view: View; destinations: D
 							<tr>
 								<th scope="col">{t.destination}</th>
 								<th scope="col">{t.status}</th>
-								<th scope="col">{t.lastSuccess}</th>
 							</tr>
 						</thead>
 						<tbody>
@@ -225,9 +225,9 @@ function DestinationHealth({ view, destinations }: { view: View; destinations: D
 									</td>
 									<td>
 										<HealthBadge destination={d} view={view} />
-									</td>
-									<td>
-										<When at={d.health.last_success_at} t={t} />
+										<div class="small" title={t.lastSuccess}>
+											<When at={d.health.last_success_at} t={t} />
+										</div>
 									</td>
 								</tr>
 							))}
@@ -255,32 +255,34 @@ function Rejections({ view, counts }: { view: View; counts: Counts }) {
 			{rows.length === 0 ? (
 				<p class="muted">{t.none}</p>
 			) : (
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t.reason}</th>
-							<th scope="col" class="num">
-								{t.requests}
-							</th>
-							<th scope="col">{t.lastSeen}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{rows.map((r) => (
+				<div class="table-wrap">
+					<table>
+						<thead>
 							<tr>
-								<td>
-									<a href="/console/receipts?outcome=rejected" class="mono">
-										{r.reason ?? "—"}
-									</a>
-								</td>
-								<td class="num">{r.requests}</td>
-								<td>
-									<When at={r.last_at} t={t} />
-								</td>
+								<th scope="col">{t.reason}</th>
+								<th scope="col" class="num">
+									{t.requests}
+								</th>
+								<th scope="col">{t.lastSeen}</th>
 							</tr>
-						))}
-					</tbody>
-				</table>
+						</thead>
+						<tbody>
+							{rows.map((r) => (
+								<tr>
+									<td>
+										<a href="/console/receipts?outcome=rejected" class="mono">
+											{r.reason ?? "—"}
+										</a>
+									</td>
+									<td class="num">{r.requests}</td>
+									<td>
+										<When at={r.last_at} t={t} />
+									</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
 			)}
 		</section>
 	);
@@ -300,7 +302,10 @@ function OpenAlerts({ view, alerts }: { view: View; alerts: OverviewData["alerts
 							<a href="/console/alerts?status=open" class="mono">
 								{a.kind}
 							</a>{" "}
-							<span class="mono small">{a.subject}</span> <span class="muted small">×{a.count}</span>
+							<a href={consolePathOf(a) ?? "/console/alerts"} class="mono small">
+								{a.subject}
+							</a>{" "}
+							<span class="muted small">×{a.count}</span>
 						</li>
 					))}
 				</ul>

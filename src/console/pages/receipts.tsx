@@ -43,7 +43,7 @@ export function ReceiptsPage(props: {
 					<p class="muted">{t.noReceipts}</p>
 				) : (
 					<div class="table-wrap">
-						<table>
+						<table class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t.received}</th>
@@ -63,18 +63,30 @@ export function ReceiptsPage(props: {
 							<tbody>
 								{page.data.map((r) => (
 									<tr>
-										<td>
+										<td data-label={t.received}>
 											<When at={r.received_at} t={t} />
 										</td>
-										<td>
+										<td data-label={t.outcome}>
 											<Badge of={r.outcome} />
 										</td>
-										<td class="mono">{r.reason ?? "—"}</td>
-										<td class="mono">{r.client_ip ?? "—"}</td>
-										<td class="mono">{r.signature_scheme ?? "—"}</td>
-										<td class="mono small">{r.entity ? <EntityOf name={r.entity} /> : "—"}</td>
-										<td class="num">{r.body_size}</td>
-										<td class="num">{r.count}</td>
+										<td data-label={t.reason} class="mono">
+											{r.reason ?? "—"}
+										</td>
+										<td data-label={t.clientIp} class="mono">
+											{r.client_ip ?? "—"}
+										</td>
+										<td data-label={t.scheme} class="mono">
+											{r.signature_scheme ?? "—"}
+										</td>
+										<td data-label={t.entity} class="mono small">
+											{r.entity ? <EntityOf name={r.entity} /> : "—"}
+										</td>
+										<td data-label={t.bodySize} class="num">
+											{r.body_size}
+										</td>
+										<td data-label={t.count} class="num">
+											{r.count}
+										</td>
 									</tr>
 								))}
 							</tbody>
