@@ -8,7 +8,7 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { DeliveryKey } from "./deliveries";
-import { type DeliveryOutcome, deliveries, deliveryAttempts } from "./delivery-schema";
+import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 
 export interface DeliveryFilters {
 	outcome?: DeliveryOutcome;
@@ -98,4 +98,9 @@ export function attemptsOfEventsQuery(db: D1Database, eventIds: string[]) {
 		.select()
 		.from(deliveryAttempts)
 		.where(sql`${deliveryAttempts.event_id} IN (SELECT value FROM json_each(${JSON.stringify(eventIds)}))`);
+}
+
+/** Each destination's id and URL, to name them on a page. */
+export function destinationUrlsQuery(db: D1Database) {
+	return drizzle(db).select({ id: destinations.id, url: destinations.url }).from(destinations);
 }

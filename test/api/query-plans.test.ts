@@ -32,6 +32,7 @@ import {
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
 import {
 	destinationOutcomesQuery,
+	duplicatesOfEventsQuery,
 	entitiesByStatusQuery,
 	receiptsByHourQuery,
 	rejectionsByReasonQuery,
@@ -219,6 +220,7 @@ describe("console query plans", () => {
 
 	it.each([
 		["webhooks per hour and outcome", () => receiptsByHourQuery(env.HISTORY, T)],
+		["resends of a page of events", () => duplicatesOfEventsQuery(env.HISTORY, ["e1", "e2"])],
 		["rejections by reason", () => rejectionsByReasonQuery(env.HISTORY, T)],
 		["entities per kind and status", () => entitiesByStatusQuery(env.HISTORY, ["asset", "assignment"])],
 		["deliveries not delivered, per outcome", () => undeliveredQuery(env.HISTORY)],

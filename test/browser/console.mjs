@@ -166,6 +166,14 @@ const deadline = setTimeout(async () => {
 	process.exit(1);
 }, DEADLINE_MS);
 
+for (const signal of ["SIGTERM", "SIGINT"]) {
+	process.on(signal, async () => {
+		console.error(`browser: ${signal}; stopping`);
+		await cleanUp();
+		process.exit(1);
+	});
+}
+
 let status = 0;
 try {
 	await main();

@@ -1,8 +1,11 @@
 /**
  * What the entity page reads: one ledger call (the entity and a page of its history, so an event
- * answered 200 a moment ago is there), then from D1 the page's deliveries, their attempts, each
- * event's resends, the entities that belong to this one, the destinations, and the payload asked for.
+ * answered 200 a moment ago is there), then one D1 batch (the page's deliveries, their attempts,
+ * each event's resends, the entities that belong to this one, the destinations' URLs), and the
+ * payload asked for.
  */
+
+import { drizzle } from "drizzle-orm/d1";
 import type { Identity } from "../../api/auth";
 import { LINKS } from "../../api/schemas";
 import { mayRead } from "../../api/scopes";
@@ -14,10 +17,10 @@ import { ledgerOf } from "../../ledger/ledger-of";
 import { log } from "../../logger";
 import type { EntityState } from "../../model";
 import type { Attempt, Delivery } from "../../storage/deliveries";
-import { attemptsOfEventsQuery, deliveriesOfEventsQuery } from "../../storage/delivery-lookups";
-import { type Destination, listDestinations } from "../../storage/destinations";
-import { listEntities } from "../../storage/entity-lookups";
+import { attemptsOfEventsQuery, deliveriesOfEventsQuery, destinationUrlsQuery } from "../../storage/delivery-lookups";
+import { entityListQuery } from "../../storage/entity-lookups";
 import { eventById } from "../../storage/event-lookups";
+import { fromEntityRow } from "../../storage/event-rows";
 import { duplicatesOfEventsQuery } from "../../storage/overview-lookups";
 
 export const HISTORY_PAGE = 50;
@@ -31,7 +34,8 @@ export interface EntityData {
 	attempts: Attempt[];
 	resends: Map<string, number>;
 	members: EntityState[];
-	destinations: Destination[];
+	/** Each destination's id and URL (for admins; a partner sees ids). */
+	destinations: { id: string; url: string }[];
 	/** The payload asked for (`?event=`): its text, "not yet" (not in D1 yet), "no scope", or null when none was asked. */
 	payload: { eventId: string; body: string | null; refused: boolean } | null;
 }
@@ -49,14 +53,18 @@ export async function entityData(
 	if (!page) throw new ApiError("not_found", `no ${kind} with key ${key}`);
 	const ids = page.history.map((e) => e.event_id);
 	const asked = openEvent !== null && ids.includes(openEvent) ? openEvent : null;
-	const [deliveries, attempts, resends, members, destinations, payloadRow] = await Promise.all([
-		ids.length ? deliveriesOfEventsQuery(env.HISTORY, ids) : [],
-		ids.length ? attemptsOfEventsQuery(env.HISTORY, ids) : [],
-		ids.length ? duplicatesOfEventsQuery(env.HISTORY, ids) : [],
-		LINKS.includes(kind) ? listEntities(env.HISTORY, { related: `${kind}:${key}` }, null, MEMBERS_SHOWN) : [],
-		identity.role === "admin" ? listDestinations(env.HISTORY) : [],
+	const related = LINKS.includes(kind) ? `${kind}:${key}` : "-";
+	const [[deliveries, attempts, resends, members, urls], payloadRow] = await Promise.all([
+		drizzle(env.HISTORY).batch([
+			deliveriesOfEventsQuery(env.HISTORY, ids),
+			attemptsOfEventsQuery(env.HISTORY, ids),
+			duplicatesOfEventsQuery(env.HISTORY, ids),
+			entityListQuery(env.HISTORY, { related }, null, MEMBERS_SHOWN),
+			destinationUrlsQuery(env.HISTORY),
+		]),
 		asked && identity.payloads ? eventById(env.HISTORY, asked) : null,
 	]);
+	const destinations = identity.role === "admin" ? urls : [];
 	return {
 		kind,
 		key,
@@ -64,7 +72,7 @@ export async function entityData(
 		deliveries,
 		attempts: attempts.sort((a, b) => a.destination_id.localeCompare(b.destination_id) || a.attempt - b.attempt),
 		resends: new Map(resends.map((r) => [r.event_id ?? "", r.resends])),
-		members: members.filter((m) => mayRead(identity, m.kind)),
+		members: members.map(fromEntityRow).filter((m) => mayRead(identity, m.kind)),
 		destinations,
 		payload: asked ? { eventId: asked, body: payloadRow?.payload ?? null, refused: !identity.payloads } : null,
 	};
