@@ -56,6 +56,20 @@ describe("console pages with realistic data", () => {
 		},
 	);
 
+	it.each([
+		["the sign-in form", () => consoleFetch("/console"), 200],
+		["a refusal", () => consoleFetch("/console/destinations", { cookie: partner }), 403],
+		["a missing page", () => consoleFetch("/console/nothing", { cookie: admin }), 404],
+		["a refused form", () => consoleFetch("/console/sign-out", { cookie: admin, form: {} }), 403],
+	])("sends the same security headers on %s", async (_, request, status) => {
+		const response = await request();
+		expect(response.status).toBe(status);
+		expect(response.headers.get("content-type")).toContain("text/html");
+		expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+		expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+		expect(response.headers.get("referrer-policy")).toBe("same-origin");
+	});
+
 	it("serves the stylesheet and script from the worker with a long cache", async () => {
 		const html = await page("/console", admin);
 		for (const [, path] of html.matchAll(/(?:href|src)="(\/console\/assets\/[^"]+)"/g)) {
