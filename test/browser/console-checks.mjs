@@ -184,7 +184,7 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 		await shoot(name, name !== "docs");
 	}
 	await page.emulateMedia({ colorScheme: "dark" });
-	await go("/console/entities/" + entityPath.split("/").slice(3).join("/"));
+	await go(entityPath);
 	await shoot("entity-dark");
 	await page.emulateMedia({ colorScheme: "light" });
 	await go("/console?lang=pt-BR");
