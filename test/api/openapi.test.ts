@@ -94,7 +94,7 @@ describe("GET /docs", () => {
 		const html = await response.text();
 		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
 		expect(html).not.toMatch(/cdn\.|jsdelivr|unpkg|scalar/i);
-		for (const [, asset] of html.matchAll(/(?:src|href)="([^"#]+)"/g)) expect(asset).toMatch(/^\//);
+		for (const [, asset] of html.matchAll(/(?:src|href)="([^"#]+)"/g)) expect(asset).toMatch(/^(\/|data:)/);
 		expect(response.headers.get("content-security-policy")).toContain("default-src 'none'; script-src 'self'");
 		expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
 		expect(response.headers.get("x-content-type-options")).toBe("nosniff");
