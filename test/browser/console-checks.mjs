@@ -3,8 +3,8 @@ import { join } from "node:path";
 
 const ADMIN_KEY = "dev-only-admin-key-1";
 const PARTNER_KEY = "dev-only-partner-key-1";
-/** An asset flow order in which the older steps arrive after newer ones (some are stale). */
-const SEED = 7;
+/** An asset flow order in which older steps arrive after newer ones: one asset has one stale event, the other three. */
+const SEED = 4;
 const ASSET_PATH = [
 	"pending_eligibility",
 	"pending_documentation",

@@ -97,7 +97,6 @@ function stopGroup(child) {
 export function simulate(url, seed) {
 	return new Promise((resolve, reject) => {
 		const args = ["run", "simulate", "--", "--url", url, "--shuffle", "--flow", "asset", "--seed", String(seed)];
-		args.push("--duplicates", "1");
 		const child = spawn("npm", args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
 		let output = "";
 		child.stdout.on("data", (c) => {
