@@ -54,7 +54,8 @@ h3 { font-size: 1rem; margin: 1rem 0 .5rem; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+td a.mono, td .mono a, td.mono { overflow-wrap: anywhere; }
 th { font-weight: 600; color: var(--muted); white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.stale td { color: var(--muted); }
