@@ -270,8 +270,8 @@ function Rejections({ view, counts }: { view: View; counts: Counts }) {
 							{rows.map((r) => (
 								<tr>
 									<td>
-										<a href="/console/receipts?outcome=rejected" class="mono">
-											{r.reason ?? "—"}
+										<a href="/console/receipts?outcome=rejected">
+											<code>{r.reason ?? "—"}</code>
 										</a>
 									</td>
 									<td class="num">{r.requests}</td>
