@@ -39,7 +39,7 @@ function openFilesLimit() {
 function requestSource(spec) {
 	if (spec.paths) {
 		let i = 0;
-		const headers = { authorization: `Bearer ${spec.partnerKey}` };
+		const headers = spec.cookie ? { cookie: spec.cookie } : { authorization: `Bearer ${spec.partnerKey}` };
 		const next = () => ({ method: "GET", path: spec.paths[i++ % spec.paths.length], headers });
 		return { next, prepare() {}, onDemand: () => 0, entities: () => 0 };
 	}

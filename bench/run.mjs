@@ -11,7 +11,7 @@ import { checkConsistency } from "./consistency.mjs";
 import { countEvents, cursorHalfWay, ingestSample, loadBulk } from "./history.mjs";
 import { measure, settledFor } from "./measure.mjs";
 import { report, summarise } from "./report.mjs";
-import { out, PARTNER_KEY, root, startRuntime } from "./runtime.mjs";
+import { consoleSession, out, PARTNER_KEY, root, startRuntime } from "./runtime.mjs";
 import { INGESTION, ingestionSpec, LOOKUPS, lookupPaths } from "./scenarios.mjs";
 
 const { values: args } = parseArgs({
@@ -79,8 +79,10 @@ async function lookups(bench) {
 		const events = await countEvents(db);
 		console.log(`${events} events in D1 (loaded in ${seconds(loading)} s)`);
 		const cursor = await cursorHalfWay(urls.receiver, PARTNER_KEY, events);
+		const cookie = await consoleSession(urls.receiver);
 		for (const lookup of LOOKUPS.filter((l) => wanted(l.id))) {
-			const spec = { paths: lookupPaths(lookup, assets, cursor), partnerKey: PARTNER_KEY };
+			const paths = lookupPaths(lookup, assets, cursor);
+			const spec = lookup.session ? { paths, cookie } : { paths, partnerKey: PARTNER_KEY };
 			const workers = [["bare", spec], ...(lookup.floor ? [["floor", spec]] : []), ["receiver", spec]];
 			await series(bench, { ...lookup, kind: "lookup", events }, workers);
 		}

@@ -17,6 +17,20 @@ export const devVars = parseDotenv(readFileSync(join(root, ".dev.vars.example"),
 
 export const PARTNER_KEY = "bench-partner-key";
 
+/** A console session of the first admin key of .dev.vars.example: its cookie, as a browser sends it back. */
+export async function consoleSession(url) {
+	const key = devVars.ADMIN_API_KEYS.split(",")[0];
+	const response = await fetch(`${url}/console/sign-in`, {
+		method: "POST",
+		headers: { origin: url, "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({ key }),
+		redirect: "manual",
+	});
+	const cookie = response.headers.getSetCookie().find((c) => c.startsWith("console_session="));
+	if (response.status !== 303 || !cookie) throw new Error(`console sign-in answered ${response.status}`);
+	return cookie.split(";")[0];
+}
+
 const WORKERS = [
 	{ name: "receiver", config: "wrangler.toml", entry: "bench/receiver.ts" },
 	{ name: "bare", config: "bench/baselines/bare.toml" },

@@ -48,6 +48,13 @@ export const LOOKUPS = [
 		about: "one entity and its history, from its ledger (100 sample assets in turn)",
 	},
 	{
+		id: "console-entity",
+		name: "GET /console/entities/asset/{key}",
+		session: true,
+		about:
+			"the console's entity page (an admin's session cookie): the same ledger read, the page's deliveries, attempts and resends from D1, rendered",
+	},
+	{
 		id: "entities-related",
 		name: "GET /v1/entities?kind=asset&related=assignment:{id}",
 		about: "the assets of an assignment batch, from D1 (10 sample batches in turn)",
@@ -68,6 +75,8 @@ export function lookupPaths(lookup, sample, cursorPath) {
 	switch (lookup.id) {
 		case "entity":
 			return sample.map((a) => `/v1/entities/asset/${a.key}`);
+		case "console-entity":
+			return sample.map((a) => `/console/entities/asset/${a.key}`);
 		case "entities-related":
 			return [...new Set(sample.map((a) => a.assignment))].map(
 				(id) => `/v1/entities?kind=asset&related=assignment:${id}`,

@@ -1,7 +1,9 @@
-/** The worker's wiring: routes, the queue consumers, the Cron Trigger's sweeps and the entity ledger class. */
+/** The worker's wiring: routes (webhooks, API, console), the queue consumers, the Cron Trigger's sweeps and the entity ledger class. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { serveApiDocs } from "./api/openapi/document";
 import { partnerApi } from "./api/partner-api";
+import { consoleApp } from "./console/app";
+import type { ApiDocument } from "./console/docs";
 import type { Env } from "./env";
 import { onError, onNotFound } from "./errors";
 import { health } from "./health";
@@ -19,7 +21,11 @@ app.use(requestLog);
 app.route("/", health);
 app.route("/", ingress);
 app.route("/", partnerApi);
-serveApiDocs(app);
+const documentOf = serveApiDocs(app);
+app.route(
+	"/",
+	consoleApp(() => documentOf() as ApiDocument),
+);
 
 export default {
 	fetch: app.fetch,

@@ -38,6 +38,26 @@ const baseUrl = z
 	.transform((url) => url.replace(/\/+$/, ""));
 const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https URL" });
 
+/** A host name, e.g. `myteam.cloudflareaccess.com`. */
+const hostName = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.regex(
+		/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+		"expected a host name, e.g. myteam.cloudflareaccess.com",
+	);
+/** E-mail addresses or `*@domain` patterns, lowercased. */
+const emailPatterns = list.pipe(
+	z.array(
+		z
+			.string()
+			.toLowerCase()
+			.regex(/^(\*|[^@\s*]+)@[^@\s*]+\.[^@\s*]+$/, "expected e-mail addresses or *@domain patterns"),
+	),
+);
+const sessionSecret = z.string().min(32, "at least 32 characters (e.g. openssl rand -hex 32)");
+
 /** Business hours "HH:MM-HH:MM", São Paulo time. */
 const businessHours = z.string().transform((hours, ctx): BusinessHours => {
 	const match = /^\s*(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})\s*$/.exec(hours);
@@ -143,6 +163,13 @@ const TABLE = {
 	ALERT_REJECTIONS_THRESHOLD: setting(count, 20),
 	ALERT_SLACK_WEBHOOK_URL: setting<string | null>(httpsUrl, null),
 	PUBLIC_URL: setting<string | null>(baseUrl, null),
+	// The console (src/console): without a session secret nobody signs in.
+	CONSOLE_SESSION_SECRET: setting<string | null>(sessionSecret, null),
+	CONSOLE_SESSION_SECONDS: setting(positiveSeconds, 8 * 3600),
+	ACCESS_TEAM_DOMAIN: setting<string | null>(hostName, null),
+	ACCESS_AUD: setting<string | null>(text, null),
+	CONSOLE_ADMIN_EMAILS: setting(emailPatterns, []),
+	CONSOLE_READER_EMAILS: setting(emailPatterns, []),
 };
 
 export type SettingName = keyof typeof TABLE;

@@ -6,10 +6,20 @@ import { listDestinations } from "../storage/destinations";
 import { enqueueForAdmin } from "./enqueue";
 import { owedDeliveries } from "./fan-out";
 
-/** To every enabled destination that wants it now (filters included), including ones added after it arrived. */
-export async function redeliver(env: Env, event: RecordedEvent, payload: string): Promise<number> {
-	const enabled = (await listDestinations(env.HISTORY)).filter((d) => d.enabled);
-	const owed = owedDeliveries(enabled, [{ event, payload, entity: null }], new Map());
+/**
+ * To every enabled destination that wants it now (filters included), including ones added after
+ * it arrived; with `onlyTo`, to that destination alone (when it is enabled and wants the event).
+ */
+export async function redeliver(
+	env: Env,
+	event: RecordedEvent,
+	payload: string,
+	onlyTo: string | null = null,
+): Promise<number> {
+	const targets = (await listDestinations(env.HISTORY)).filter(
+		(d) => d.enabled && (onlyTo === null || d.id === onlyTo),
+	);
+	const owed = owedDeliveries(targets, [{ event, payload, entity: null }], new Map());
 	await recordOwedDeliveries(env.HISTORY, owed);
 	const reopened = await reopenEventDeliveries(
 		env.HISTORY,

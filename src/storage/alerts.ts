@@ -3,10 +3,11 @@
  * alerts (the rows travel as one JSON parameter, see rows.ts); lists are keyset pages in
  * (first_seen, id) order, each filter served by an index (test/api/query-plans.test.ts).
  */
-import { and, asc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Alert, AlertKind } from "../alerts/alert";
 import { type AlertRow, type AlertStatus, alerts, LIVE } from "./alert-schema";
+import type { Direction } from "./event-lookups";
 import { insertRows, rowsOfBatch } from "./rows";
 import { events } from "./schema";
 
@@ -104,21 +105,35 @@ export interface AlertFilters {
 
 export type AlertPosition = [firstSeen: string, id: string];
 
-export function alertListQuery(db: D1Database, f: AlertFilters, after: AlertPosition | null, limit: number) {
+export function alertListQuery(
+	db: D1Database,
+	f: AlertFilters,
+	after: AlertPosition | null,
+	limit: number,
+	direction: Direction = "asc",
+) {
 	const where: SQL[] = [];
 	if (f.status !== undefined) where.push(eq(alerts.status, f.status));
 	if (f.kind !== undefined) where.push(eq(alerts.kind, f.kind));
-	if (after) where.push(sql`(${alerts.first_seen}, ${alerts.id}) > (${after[0]}, ${after[1]})`);
+	const beyond = direction === "asc" ? sql`>` : sql`<`;
+	if (after) where.push(sql`(${alerts.first_seen}, ${alerts.id}) ${beyond} (${after[0]}, ${after[1]})`);
+	const order = direction === "asc" ? asc : desc;
 	return drizzle(db)
 		.select()
 		.from(alerts)
 		.where(and(...where))
-		.orderBy(asc(alerts.first_seen), asc(alerts.id))
+		.orderBy(order(alerts.first_seen), order(alerts.id))
 		.limit(limit);
 }
 
-export async function listAlerts(db: D1Database, f: AlertFilters, after: AlertPosition | null, limit: number) {
-	return (await alertListQuery(db, f, after, limit)).map(fromAlertRow);
+export async function listAlerts(
+	db: D1Database,
+	f: AlertFilters,
+	after: AlertPosition | null,
+	limit: number,
+	direction: Direction = "asc",
+) {
+	return (await alertListQuery(db, f, after, limit, direction)).map(fromAlertRow);
 }
 
 /** Alerts whose opening or resolution the channels have not been told of. */

@@ -2,9 +2,9 @@
  * Event lists for partner lookups, always in (received_at, event_id) order: every filter
  * has an index ending in those two columns, so each page is one index range.
  */
-import { and, asc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { RecordedResult } from "../model";
+import type { EventAnomaly, RecordedResult } from "../model";
 import type { EventRow } from "./event-rows";
 import { events } from "./schema";
 
@@ -14,6 +14,8 @@ export interface EventFilters {
 	key?: string;
 	status?: string;
 	result?: RecordedResult;
+	/** The console's search (index events_by_anomaly). */
+	anomaly?: EventAnomaly;
 	/** received_at >= since */
 	since?: string;
 	/** received_at < until */
@@ -21,17 +23,27 @@ export interface EventFilters {
 }
 
 export type EventPosition = [receivedAt: string, eventId: string];
+/** Partners page oldest first; the console newest first, the same index walked backwards. */
+export type Direction = "asc" | "desc";
 
 const { payload: _payload, ...listed } = getTableColumns(events);
 
-export function eventListQuery(db: D1Database, filters: EventFilters, after: EventPosition | null, limit: number) {
+export function eventListQuery(
+	db: D1Database,
+	filters: EventFilters,
+	after: EventPosition | null,
+	limit: number,
+	direction: Direction = "asc",
+) {
 	const where = eventConditions(filters);
-	if (after) where.push(sql`(${events.received_at}, ${events.event_id}) > (${after[0]}, ${after[1]})`);
+	const beyond = direction === "asc" ? sql`>` : sql`<`;
+	if (after) where.push(sql`(${events.received_at}, ${events.event_id}) ${beyond} (${after[0]}, ${after[1]})`);
+	const order = direction === "asc" ? asc : desc;
 	return drizzle(db)
 		.select(listed)
 		.from(events)
 		.where(and(...where))
-		.orderBy(asc(events.received_at), asc(events.event_id))
+		.orderBy(order(events.received_at), order(events.event_id))
 		.limit(limit);
 }
 
@@ -40,8 +52,9 @@ export function listEvents(
 	filters: EventFilters,
 	after: EventPosition | null,
 	limit: number,
+	direction: Direction = "asc",
 ): Promise<Omit<EventRow, "payload">[]> {
-	return eventListQuery(db, filters, after, limit);
+	return eventListQuery(db, filters, after, limit, direction);
 }
 
 export function eventByIdQuery(db: D1Database, eventId: string) {
@@ -60,6 +73,7 @@ function eventConditions(f: EventFilters): SQL[] {
 	if (f.key !== undefined) where.push(eq(events.entity_key, f.key));
 	if (f.status !== undefined) where.push(eq(events.status, f.status));
 	if (f.result !== undefined) where.push(eq(events.result, f.result));
+	if (f.anomaly !== undefined) where.push(eq(events.anomaly, f.anomaly));
 	if (f.since !== undefined) where.push(gte(events.received_at, f.since));
 	if (f.until !== undefined) where.push(lt(events.received_at, f.until));
 	return where;

@@ -1,4 +1,5 @@
 /** The D1 history: every event, every entity's latest state, their links, the ingress receipts. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { RECORDED_RESULTS, RESULTS } from "../model";
 
@@ -33,6 +34,8 @@ export const events = sqliteTable(
 		index("events_by_kind").on(t.entity_kind, t.received_at, t.event_id),
 		index("events_by_entity_received").on(t.entity_kind, t.entity_key, t.received_at, t.event_id),
 		index("events_by_result").on(t.result, t.received_at, t.event_id),
+		// The console's search by anomaly; most events have none.
+		index("events_by_anomaly").on(t.anomaly, t.received_at, t.event_id).where(sql`anomaly IS NOT NULL`),
 	],
 );
 
@@ -91,5 +94,10 @@ export const receipts = sqliteTable(
 		client_ips: text(),
 		body_digests: text(),
 	},
-	(t) => [index("receipts_by_time").on(t.received_at), index("receipts_by_outcome").on(t.outcome, t.received_at)],
+	(t) => [
+		index("receipts_by_time").on(t.received_at),
+		index("receipts_by_outcome").on(t.outcome, t.received_at),
+		// The console counts each event's resends; only duplicate receipts pay for this index.
+		index("receipts_duplicates").on(t.event_id).where(sql`outcome = 'duplicate'`),
+	],
 );

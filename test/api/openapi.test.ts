@@ -76,7 +76,7 @@ describe("GET /docs", () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get("content-type")).toContain("text/html");
 		const html = await response.text();
-		expect(html).toContain('data-url="/openapi.json"');
+		expect(html).toContain('href="/openapi.json"');
 		for (const path of [
 			"/v1/entities/{kind}/{key}",
 			"/v1/entities",
@@ -87,5 +87,23 @@ describe("GET /docs", () => {
 		]) {
 			expect(html).toContain(`<code>${path}</code>`);
 		}
+	});
+
+	it("loads nothing from another host, and sends the console's strict Content-Security-Policy", async () => {
+		const response = await lookup("/docs", { key: null });
+		const html = await response.text();
+		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+		expect(html).not.toMatch(/cdn\.|jsdelivr|unpkg|scalar/i);
+		for (const [, asset] of html.matchAll(/(?:src|href)="([^"#]+)"/g)) expect(asset).toMatch(/^(\/|data:)/);
+		expect(response.headers.get("content-security-policy")).toContain("default-src 'none'; script-src 'self'");
+		expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+		expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+	});
+
+	it("lists every schema it links to", async () => {
+		const html = await (await lookup("/docs", { key: null })).text();
+		const linked = [...html.matchAll(/href="#(schema-[^"]+)"/g)].map((m) => m[1]);
+		expect(linked.length).toBeGreaterThan(10);
+		for (const anchor of new Set(linked)) expect(html).toContain(`id="${anchor}"`);
 	});
 });

@@ -18,12 +18,28 @@ import {
 } from "../../src/storage/alerts";
 import { attemptsOf, attemptsOfEvent, strandedQuery } from "../../src/storage/deliveries";
 import {
+	attemptsOfDeliveriesQuery,
+	attemptsOfEventsQuery,
+	type DeliveryFilters,
+	deliveriesOfEventsQuery,
+	deliveryListQuery,
+	deliveryPositionArity,
+} from "../../src/storage/delivery-lookups";
+import {
 	type EntityFilters,
 	type EntityPosition,
 	entityListQuery,
 	entityOrderOf,
 } from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
+import {
+	destinationOutcomesQuery,
+	duplicatesOfEventsQuery,
+	entitiesByStatusQuery,
+	receiptsByHourQuery,
+	rejectionsByReasonQuery,
+	undeliveredQuery,
+} from "../../src/storage/overview-lookups";
 import { type ReceiptFilters, receiptListQuery } from "../../src/storage/receipt-lookups";
 import { toQuery } from "../../src/storage/rows";
 
@@ -211,5 +227,97 @@ describe("lookup query plans", () => {
 		const plan = await planOf(query());
 		expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
 		expect(plan.join("\n")).toMatch(/SEARCH/);
+	});
+});
+
+describe("console query plans", () => {
+	/** An aggregate may group what it read in a temporary tree; it must still read one index range. */
+	const aggregateProblems = (plan: string[]) =>
+		problemsOf(
+			plan.filter((step) => !/USE TEMP B-TREE FOR GROUP BY/.test(step)),
+			false,
+		);
+
+	it.each([
+		["webhooks per hour and outcome", () => receiptsByHourQuery(env.HISTORY, T)],
+		["resends of a page of events", () => duplicatesOfEventsQuery(env.HISTORY, ["e1", "e2"])],
+		["rejections by reason", () => rejectionsByReasonQuery(env.HISTORY, T)],
+		["entities per kind and status", () => entitiesByStatusQuery(env.HISTORY, ["asset", "assignment"])],
+		["deliveries not delivered, per outcome", () => undeliveredQuery(env.HISTORY)],
+		["one destination's deliveries per outcome", () => destinationOutcomesQuery(env.HISTORY, "dst_1")],
+	])("counts the overview's %s from one index range", async (_, query) => {
+		const plan = await planOf(query());
+		expect(aggregateProblems(plan), plan.join("\n")).toEqual([]);
+		expect(plan.join("\n")).toMatch(/SEARCH (receipts|entities|deliveries) USING/);
+	});
+
+	it("serves every event search of the console newest first, anomaly included, with and without a cursor", async () => {
+		const combos = subsets<EventFilters>({
+			type: "trade_receivables.asset_status_change",
+			kind: "asset",
+			key: "A-1",
+			status: "completed",
+			result: "stale",
+			anomaly: "unexpected_transition",
+			since: T,
+			until: "2026-02-01T00:00:00.000Z",
+		}).filter(
+			(f) =>
+				(f.key === undefined || f.kind !== undefined) &&
+				(f.status === undefined || f.kind !== undefined || f.type !== undefined),
+		);
+		for (const filters of combos) {
+			for (const position of [null, [T, "e"] as [string, string]]) {
+				const plan = await planOf(eventListQuery(env.HISTORY, filters, position, 51, "desc"));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+					[],
+				);
+			}
+		}
+	});
+
+	it("serves receipts and alerts newest first from an index", async () => {
+		for (const filters of subsets<ReceiptFilters>({ outcome: "rejected", since: T, until: T })) {
+			for (const position of [null, [T, 7] as [string, number]]) {
+				const plan = await planOf(receiptListQuery(env.HISTORY, filters, position, 51, "desc"));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), plan.join("\n")).toEqual([]);
+			}
+		}
+		for (const filters of subsets<AlertFilters>({ status: "open", kind: "entity.stuck" })) {
+			for (const position of [null, [T, "alr_1"] as [string, string]]) {
+				const plan = await planOf(alertListQuery(env.HISTORY, filters, position, 51, "desc"));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				expect(problemsOf(plan, unfiltered), plan.join("\n")).toEqual([]);
+			}
+		}
+	});
+
+	it("serves every delivery list of the console from an index, with and without a cursor", async () => {
+		for (const filters of subsets<DeliveryFilters>({ outcome: "dead", destination: "dst_1" })) {
+			const after = Array.from({ length: deliveryPositionArity(filters) }, (_, i) => (i === 0 ? T : 7));
+			for (const position of [null, after]) {
+				const plan = await planOf(deliveryListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				// Unfiltered, the table itself is walked backwards in rowid order, stopped by LIMIT.
+				if (unfiltered) expect(plan).toEqual(["SCAN deliveries"]);
+				else
+					expect(problemsOf(plan, false), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+			}
+		}
+	});
+
+	it.each([
+		["deliveries of a page of events", () => deliveriesOfEventsQuery(env.HISTORY, ["e1", "e2"])],
+		["attempts of a page of events", () => attemptsOfEventsQuery(env.HISTORY, ["e1", "e2"])],
+		[
+			"attempts of a page of deliveries",
+			() => attemptsOfDeliveriesQuery(env.HISTORY, [{ event_id: "e", destination_id: "d" }]),
+		],
+	])("reads the %s by primary key", async (_, query) => {
+		const plan = await planOf(query());
+		expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+		expect(plan.join("\n")).toMatch(/SEARCH (deliveries|delivery_attempts) USING (COVERING )?INDEX sqlite_autoindex/);
 	});
 });

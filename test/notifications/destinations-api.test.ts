@@ -148,6 +148,20 @@ describe("managing destinations (admin API)", () => {
 		expect((await call("GET", "/v1/events/no-such-event/deliveries", PARTNER)).status).toBe(404);
 	});
 
+	it("redelivers to one destination when told which", async () => {
+		const [first, second] = [new PartnerEndpoint(), new PartnerEndpoint()];
+		const chosen = await createDestination({ url: first.url, event_types: ["settlement.*"] });
+		const other = await createDestination({ url: second.url, event_types: ["settlement.*"] });
+		const answer = await deliverOk(batchEvent());
+		for (const id of [chosen.id, other.id]) {
+			await expect.poll(async () => (await deliveryRow(answer.event_id, id))?.outcome).toBe("delivered");
+		}
+		const path = `/v1/events/${answer.event_id}/redeliver?destination_id=${chosen.id}`;
+		expect(await (await call("POST", path, ADMIN)).json()).toEqual({ enqueued: 1 });
+		await expect.poll(async () => (await first.webhookIds()).length, { timeout: 10_000 }).toBe(2);
+		expect(await second.webhookIds()).toEqual([answer.event_id]);
+	});
+
 	it("deletes a destination", async () => {
 		const created = await createDestination({ url: new PartnerEndpoint().url, event_types: ["*"] });
 		expect((await call("DELETE", `/v1/destinations/${created.id}`, ADMIN)).status).toBe(204);

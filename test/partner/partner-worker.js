@@ -1,8 +1,9 @@
 // A stand-in for a partner's systems, running as its own worker in the test runtime. Every
 // outbound fetch of the receiver lands here (miniflare `outboundService`). Each path is one
-// destination; tests program how it answers and read back what it received.
+// destination; tests program how it answers and read back what it received. A path told `{ json }`
+// answers that body (e.g. the signing keys of Cloudflare Access, at /cdn-cgi/access/certs).
 const received = new Map(); // path -> [{ headers, body, at }]
-const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down, redirectTo, failFirstOf, failIds }
+const behaviour = new Map(); // path -> { failTimes, status, retryAfter, down, redirectTo, failFirstOf, failIds, json }
 
 function json(value, status = 200) {
 	return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
@@ -30,8 +31,10 @@ export default {
 		});
 		received.set(url.pathname, list);
 		const rule = behaviour.get(url.pathname) ?? {};
+		if (rule.json !== undefined) return json(rule.json, rule.status ?? 200);
 		const id = request.headers.get("webhook-id");
-		if (rule.failFirstOf && id && !(rule.seen ??= []).includes(id)) {
+		rule.seen ??= [];
+		if (rule.failFirstOf && id && !rule.seen.includes(id)) {
 			rule.seen.push(id);
 			return new Response("first attempt refused", { status: 503 });
 		}

@@ -21,15 +21,17 @@ export interface Behaviour {
 	failFirstOf?: boolean;
 	/** Always refuse (500) these webhook-ids. */
 	failIds?: string[];
+	/** Answer every request with this JSON body (status 200 unless told). */
+	json?: unknown;
 }
 
 export class PartnerEndpoint {
 	readonly path: string;
 	readonly url: string;
 
-	/** `name` makes the path readable in failures, e.g. `slack-<uuid>`. */
-	constructor(name = crypto.randomUUID()) {
-		this.path = `/hooks/${name}`;
+	/** `name` makes the path readable in failures, e.g. `slack-<uuid>`; `path` names the whole path instead. */
+	constructor(name = crypto.randomUUID(), path = `/hooks/${name}`) {
+		this.path = path;
 		this.url = `https://partner.example${this.path}`;
 	}
 

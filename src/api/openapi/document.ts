@@ -1,7 +1,6 @@
-/** GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas) and GET /docs. */
+/** GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas); /docs renders it (src/console/docs.tsx). */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../../env";
-import { docsPage } from "./docs-page";
 import { registerIngressPath } from "./ingress-path";
 
 type Document = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
@@ -14,10 +13,11 @@ const INFO = {
 		'Partner routes (/v1) need `Authorization: Bearer <key>`; errors are always `{"error":{"code","message","details"?}}`.',
 };
 
-export function serveApiDocs(app: OpenAPIHono<{ Bindings: Env }>): void {
+/** Serves the document; answers the getter of the document, generated once when first asked. */
+export function serveApiDocs(app: OpenAPIHono<{ Bindings: Env }>): () => Document {
 	registerIngressPath(app.openAPIRegistry);
 	let document: Document | null = null;
 	const documentOf = () => (document ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO }));
 	app.get("/openapi.json", (c) => c.json(documentOf()));
-	app.get("/docs", (c) => c.html(docsPage(documentOf())));
+	return documentOf;
 }

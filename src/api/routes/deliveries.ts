@@ -67,7 +67,17 @@ const redeliverRoute = createRoute({
 	tags: ["Deliveries"],
 	summary: "Deliver the event again to every enabled destination that wants it (same webhook-id)",
 	security: [{ adminKey: [] }],
-	request: { params },
+	request: {
+		params,
+		query: z.object({
+			destination_id: z
+				.string()
+				.min(1)
+				.max(64)
+				.optional()
+				.openapi({ description: "Only to this destination (when it is enabled and wants the event)." }),
+		}),
+	},
 	responses: {
 		202: {
 			description: "Queued",
@@ -104,7 +114,8 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
 	api.openapi(redeliverRoute, async (c) => {
 		const event = await eventOr404(c.env.HISTORY, c.req.valid("param").event_id, c.get("identity"));
-		const enqueued = await redeliver(c.env, fromEventRow(event), event.payload);
+		const onlyTo = c.req.valid("query").destination_id ?? null;
+		const enqueued = await redeliver(c.env, fromEventRow(event), event.payload, onlyTo);
 		return c.json({ enqueued }, 202);
 	});
 }

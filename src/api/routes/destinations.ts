@@ -4,13 +4,11 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
-import { changeDestination, createDestination } from "../../notifications/destinations";
-import { enqueueForAdmin } from "../../notifications/enqueue";
+import { changeDestination, createDestination, foundDestination, replayFailed } from "../../notifications/destinations";
 import { describeFilter, filterSchema } from "../../notifications/filter";
 import { isSecret } from "../../notifications/standard-webhooks";
-import { strandedCutoff } from "../../notifications/stranded";
-import { reclaimStranded, reopenDeliveries } from "../../storage/deliveries";
-import { type Destination, deleteDestination, findDestination, listDestinations } from "../../storage/destinations";
+import { defaultTestType, sendTestEvent, TEST_EVENT_TYPES } from "../../notifications/test-event";
+import { type Destination, deleteDestination, listDestinations } from "../../storage/destinations";
 import type { ApiEnv } from "../context";
 import { errorResponses, kindSchema } from "../schemas";
 
@@ -183,16 +181,45 @@ const routes = {
 			...errorResponses(401, 403, 404, 429),
 		},
 	}),
+	test: createRoute({
+		method: "post",
+		path: "/v1/destinations/{id}/test",
+		tags: ["Destinations"],
+		summary: "Send a signed test event built from QI Tech's example of a type; answers the attempt's outcome",
+		description:
+			"The event has an id of its own (`test_…`), is signed with the destination's secret and sent like any " +
+			"delivery, to an enabled or disabled destination; nothing is recorded. The type defaults to the first " +
+			"of the catalog that the destination wants.",
+		security,
+		request: {
+			params: idParams,
+			body: {
+				required: false,
+				content: { "application/json": { schema: z.object({ type: z.enum(TEST_EVENT_TYPES).optional() }) } },
+			},
+		},
+		responses: {
+			200: json(
+				z
+					.object({
+						event_id: z.string(),
+						type: z.string(),
+						outcome: z.enum(["delivered", "failed"]),
+						retryable: z.boolean().openapi({ description: "A failure a delivery would retry (5xx, 429, network)." }),
+						status: z.number().int().nullable(),
+						error: z.string().nullable(),
+						duration_ms: z.number().int(),
+					})
+					.openapi("TestDelivery"),
+				"What the destination answered",
+			),
+			...errorResponses(400, 401, 403, 404, 429),
+		},
+	}),
 };
 
 function publicView({ secret: _secret, ...destination }: Destination) {
 	return { ...destination, filter_text: destination.filter && describeFilter(destination.filter) };
-}
-
-async function found(db: D1Database, id: string): Promise<Destination> {
-	const destination = await findDestination(db, id);
-	if (!destination) throw new ApiError("not_found", `no destination ${id}`);
-	return destination;
 }
 
 export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
@@ -204,7 +231,9 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.openapi(routes.list, async (c) => c.json({ data: (await listDestinations(c.env.HISTORY)).map(publicView) }, 200));
 
-	api.openapi(routes.get, async (c) => c.json(publicView(await found(c.env.HISTORY, c.req.valid("param").id)), 200));
+	api.openapi(routes.get, async (c) =>
+		c.json(publicView(await foundDestination(c.env.HISTORY, c.req.valid("param").id)), 200),
+	);
 
 	api.openapi(routes.patch, async (c) => {
 		const { id } = c.req.valid("param");
@@ -219,11 +248,13 @@ export function destinationRoutes(api: OpenAPIHono<ApiEnv>): void {
 	});
 
 	api.openapi(routes.replayFailed, async (c) => {
-		const { id } = c.req.valid("param");
-		await found(c.env.HISTORY, id);
-		const reopened = await reopenDeliveries(c.env.HISTORY, id, ["failed", "dead", "paused"]);
-		const stranded = await reclaimStranded(c.env.HISTORY, strandedCutoff(new Date()), 10_000, id);
-		await enqueueForAdmin(c.env, [...reopened, ...stranded]);
-		return c.json({ enqueued: reopened.length + stranded.length }, 202);
+		const enqueued = await replayFailed(c.env, c.req.valid("param").id);
+		return c.json({ enqueued }, 202);
+	});
+
+	api.openapi(routes.test, async (c) => {
+		const destination = await foundDestination(c.env.HISTORY, c.req.valid("param").id);
+		const type = c.req.valid("json")?.type ?? defaultTestType(destination);
+		return c.json(await sendTestEvent(c.env, destination, type), 200);
 	});
 }

@@ -4,10 +4,7 @@
  * (the admin key's label) and why, goes to the D1 history, and is forwarded like any event.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { entityName } from "../../catalog/event";
-import { ApiError } from "../../errors";
-import type { RepairOutcome } from "../../ledger/entity-ledger";
-import { ledgerOf } from "../../ledger/ledger-of";
+import { repairLedger } from "../../ledger/repairs";
 import type { ApiEnv } from "../context";
 import { requireAdmin } from "../roles";
 import { entitySchema, errorResponses, eventSchema, kindSchema, publicEntity } from "../schemas";
@@ -61,45 +58,36 @@ export function repairRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.openapi(release, async (c) => {
 		const { kind, key, event_id } = c.req.valid("param");
-		const by = c.get("identity").label;
-		return c.json(done(await call(c.env, kind, key, (ledger) => ledger.release(event_id, by))), 200);
+		const repaired = await repairLedger(c.env, kind, key, c.get("identity").label, {
+			action: "release",
+			eventId: event_id,
+		});
+		return c.json(shown(repaired), 200);
 	});
 
 	api.openapi(discard, async (c) => {
 		const { kind, key, event_id } = c.req.valid("param");
 		const { reason } = c.req.valid("json");
-		const by = c.get("identity").label;
-		return c.json(done(await call(c.env, kind, key, (ledger) => ledger.discard(event_id, by, reason))), 200);
+		const repaired = await repairLedger(c.env, kind, key, c.get("identity").label, {
+			action: "discard",
+			eventId: event_id,
+			reason,
+		});
+		return c.json(shown(repaired), 200);
 	});
 
 	api.openapi(correct, async (c) => {
 		const { kind, key } = c.req.valid("param");
 		const { status, reason } = c.req.valid("json");
-		const by = c.get("identity").label;
-		return c.json(done(await call(c.env, kind, key, (ledger) => ledger.correct(status, by, reason))), 201);
+		const repaired = await repairLedger(c.env, kind, key, c.get("identity").label, {
+			action: "correct",
+			status,
+			reason,
+		});
+		return c.json(shown(repaired), 201);
 	});
 }
 
-type Ledger = ReturnType<typeof ledgerOf>;
-
-async function call(
-	env: ApiEnv["Bindings"],
-	kind: string,
-	key: string,
-	repair: (ledger: Ledger) => Promise<RepairOutcome>,
-) {
-	try {
-		return await repair(ledgerOf(env, entityName(kind, key)));
-	} catch {
-		throw new ApiError("unavailable", "the entity's ledger could not be reached; retry later", undefined, {
-			"Retry-After": "1",
-		});
-	}
-}
-
-function done(outcome: RepairOutcome) {
-	if (outcome.ok) return { event: outcome.event, entity: outcome.entity && publicEntity(outcome.entity) };
-	if (outcome.error === "not_quarantined") throw new ApiError("conflict", outcome.message);
-	if (outcome.error === "unknown_status") throw new ApiError("invalid_request", outcome.message);
-	throw new ApiError("not_found", outcome.message);
+function shown({ event, entity }: Awaited<ReturnType<typeof repairLedger>>) {
+	return { event, entity: entity && publicEntity(entity) };
 }

@@ -1,0 +1,2 @@
+CREATE INDEX `events_by_anomaly` ON `events` (`anomaly`,`received_at`,`event_id`) WHERE anomaly IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `receipts_duplicates` ON `receipts` (`event_id`) WHERE outcome = 'duplicate';
