@@ -11,6 +11,7 @@ import { type AnyKind, ENTITY_KINDS, EVENT_TYPES, type EventType, UNCLASSIFIED }
 import { ApiError } from "../errors";
 import { repairLedger } from "../ledger/repairs";
 import { changeDestination, createDestination, foundDestination, replayFailed } from "../notifications/destinations";
+import { filterSchema } from "../notifications/filter";
 import { redeliver } from "../notifications/redeliver";
 import { defaultTestType, sendTestEvent } from "../notifications/test-event";
 import { deleteDestination } from "../storage/destinations";
@@ -61,7 +62,23 @@ const destinationFields = z.object({
 		.min(1, "at least one event type"),
 	kinds: z.array(z.enum(KINDS)).nullable(),
 	include_stale: z.boolean(),
+	filter: filterSchema.nullable(),
+	ordering: z.enum(["none", "entity"]),
+	payload: z.enum(["full", "thin"]),
+	max_per_second: z.number().int().min(1).max(1000).nullable(),
+	max_in_flight: z.number().int().min(1).max(1000).nullable(),
 });
+
+/** An empty field is null; otherwise the JSON (a filter) or number (a pace) it holds, validated above. */
+function parsedOrNull(text: string | undefined, parse: (text: string) => unknown): unknown {
+	const trimmed = (text ?? "").trim();
+	if (trimmed === "") return null;
+	try {
+		return parse(trimmed);
+	} catch {
+		return trimmed;
+	}
+}
 
 function destinationOf(form: Record<string, string>) {
 	const kinds = lines(form.kinds);
@@ -70,6 +87,11 @@ function destinationOf(form: Record<string, string>) {
 		event_types: lines(form.event_types),
 		kinds: kinds.length === 0 ? null : kinds,
 		include_stale: form.include_stale === "true",
+		filter: parsedOrNull(form.filter, JSON.parse),
+		ordering: form.ordering === "entity" ? "entity" : "none",
+		payload: form.payload === "thin" ? "thin" : "full",
+		max_per_second: parsedOrNull(form.max_per_second, Number),
+		max_in_flight: parsedOrNull(form.max_in_flight, Number),
 	});
 	if (!parsed.success)
 		throw new ApiError("invalid_request", "the destination's fields are invalid", parsed.error.issues);

@@ -142,6 +142,41 @@ describe("console actions of an admin", () => {
 		expect(await response.text()).toContain("special-purpose address");
 	});
 
+	it("edits a destination's filter, order, body and pace, shows them in words, and refuses a bad filter naming it", async () => {
+		const cookie = await signIn(ADMIN_KEY);
+		const created = await postFrom("/console/destinations/new", "/console/destinations", cookie, {
+			url: new PartnerEndpoint().url,
+			event_types: "settlement.*",
+			filter: JSON.stringify({ data: { data: { status: "paid" } } }),
+			ordering: "entity",
+			payload: "thin",
+			max_per_second: "5",
+			enabled: "true",
+		});
+		const id = /action="\/console\/destinations\/(dst_[0-9a-f]+)\/rotate"/.exec(await created.text())?.[1] ?? "";
+		const row = await env.HISTORY.prepare(
+			"SELECT filter, ordering, payload, max_per_second, max_in_flight FROM destinations WHERE id = ?",
+		)
+			.bind(id)
+			.first();
+		expect(row).toEqual({
+			filter: '{"data":{"data":{"status":"paid"}}}',
+			ordering: "entity",
+			payload: "thin",
+			max_per_second: 5,
+			max_in_flight: null,
+		});
+		const shown = await page(`/console/destinations/${id}`, cookie);
+		expect(shown).toContain("data.data.status = &quot;paid&quot;");
+		const csrf = csrfOf(shown);
+		const bad = await consoleFetch(`/console/destinations/${id}`, {
+			cookie,
+			form: { csrf, url: new PartnerEndpoint().url, event_types: "*", filter: '{"amount":{"$regex":"1"}}' },
+		});
+		expect(bad.status).toBe(400);
+		expect(await bad.text()).toContain("unknown operator $regex at amount");
+	});
+
 	it("acknowledges an open alert with the admin's label", async () => {
 		const subject = `asset:${crypto.randomUUID()}`;
 		const [opened] = await raise(env, [{ kind: "entity.stuck", subject, details: {} }]);

@@ -4,6 +4,7 @@
  * test event, replay what failed, remove it; and the form for a new one.
  */
 import { type AnyKind, ENTITY_KINDS, UNCLASSIFIED } from "../../catalog/catalog";
+import { describeFilter } from "../../notifications/filter";
 import type { TestOutcome } from "../../notifications/test-event";
 import { defaultTestType, TEST_EVENT_TYPES } from "../../notifications/test-event";
 import type { Destination } from "../../storage/destinations";
@@ -141,10 +142,22 @@ export function DestinationPage(props: DestinationPageProps) {
 										</a>
 									))}
 						</dd>
-						{/* Destinations have no content filter column yet: once they do, show describeFilter(filter) here
-						(src/notifications/filter.ts) and edit it in DestinationForm. */}
 						<dt>{t.filter}</dt>
-						<dd class="muted">{t.filterNone}</dd>
+						{d.filter === null ? (
+							<dd class="muted">{t.filterNone}</dd>
+						) : (
+							<dd>
+								<code>{describeFilter(d.filter)}</code>
+							</dd>
+						)}
+						<dt>{t.ordering}</dt>
+						<dd>{d.ordering === "entity" ? t.orderingEntity : t.orderingNone}</dd>
+						<dt>{t.payloadShape}</dt>
+						<dd>{d.payload === "thin" ? t.payloadThin : t.payloadFull}</dd>
+						<dt>{t.maxPerSecond}</dt>
+						<dd>{d.max_per_second ?? t.noLimit}</dd>
+						<dt>{t.maxInFlight}</dt>
+						<dd>{d.max_in_flight ?? t.noLimit}</dd>
 					</dl>
 				</section>
 				<section class="panel" aria-labelledby="h-actions">
@@ -215,7 +228,7 @@ export function NewDestinationPage({ view }: { view: View }) {
 	);
 }
 
-/** Types one per line; kinds as boxes (none ticked: every kind); the content filter is edited through the API for now. */
+/** Types one per line; kinds as boxes (none ticked: every kind); the filter as JSON; order, body and pace. */
 function DestinationForm(props: { view: View; action: string; destination?: Destination; submit: string }) {
 	const { view, destination: d } = props;
 	const { t } = view;
@@ -250,6 +263,45 @@ function DestinationForm(props: { view: View; action: string; destination?: Dest
 			<label class="check">
 				<input type="checkbox" name="include_stale" value="true" checked={d?.include_stale ?? false} />
 				{t.includeStale}
+			</label>
+			<label>
+				{t.filter}
+				<textarea name="filter" class="mono" aria-describedby="filter-help" maxlength={4096}>
+					{d?.filter ? JSON.stringify(d.filter, null, 2) : ""}
+				</textarea>
+				<span id="filter-help" class="small">
+					{t.filterHelp}
+				</span>
+			</label>
+			<label>
+				{t.ordering}
+				<select name="ordering">
+					<option value="none" selected={d?.ordering !== "entity"}>
+						{t.orderingNone}
+					</option>
+					<option value="entity" selected={d?.ordering === "entity"}>
+						{t.orderingEntity}
+					</option>
+				</select>
+			</label>
+			<label>
+				{t.payloadShape}
+				<select name="payload">
+					<option value="full" selected={d?.payload !== "thin"}>
+						{t.payloadFull}
+					</option>
+					<option value="thin" selected={d?.payload === "thin"}>
+						{t.payloadThin}
+					</option>
+				</select>
+			</label>
+			<label>
+				{t.maxPerSecond}
+				<input name="max_per_second" type="number" min={1} max={1000} value={d?.max_per_second ?? ""} />
+			</label>
+			<label>
+				{t.maxInFlight}
+				<input name="max_in_flight" type="number" min={1} max={1000} value={d?.max_in_flight ?? ""} />
 			</label>
 			{d ? null : (
 				<label class="check">
