@@ -15,6 +15,7 @@ import { settingsOf } from "../settings";
 import { checkAllowedIp } from "./allowed-ips";
 import { readBody, refuseDeclaredOversize } from "./body";
 import { keepReceipt, type Receipt } from "./receipts";
+import { NOT_JSON } from "./signature/bindings";
 import { signatureConfig } from "./signature/config";
 import { type Verified, verifySignature } from "./signature/verify";
 
@@ -67,15 +68,19 @@ ingress.post(WEBHOOK_PATH, async (c) => {
 	receipt.body_sha256 = await sha256Hex(body);
 
 	const text = utf8(body);
+	// Parsed once, for the claims that must equal the body and for the envelope alike.
+	const json = parsedOnce(text);
 	const url = new URL(c.req.url);
 	const verified: Verified = await verifySignature(
 		c.req.raw.headers,
-		{ method: c.req.method, path: url.pathname, url: c.req.url, body, text },
+		{ method: c.req.method, path: url.pathname, url: c.req.url, body, text, json },
 		await signatureConfig(c.env),
 	);
 	receipt.signature_scheme = verified.scheme;
 
-	const parsed = await classify(parseJson(text), body);
+	const value = json();
+	if (value === NOT_JSON) throw new ApiError("invalid_json", "the body is not valid JSON");
+	const parsed = await classify(value, body);
 	if (!parsed.ok) throw new ApiError("invalid_payload", "the body is not a QI Tech webhook envelope", parsed.issues);
 	const { event } = parsed;
 
@@ -108,10 +113,18 @@ function utf8(body: Uint8Array): string {
 	}
 }
 
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw new ApiError("invalid_json", "the body is not valid JSON");
-	}
+function parsedOnce(text: string): () => unknown {
+	let value: unknown;
+	let parsed = false;
+	return () => {
+		if (!parsed) {
+			try {
+				value = JSON.parse(text);
+			} catch {
+				value = NOT_JSON;
+			}
+			parsed = true;
+		}
+		return value;
+	};
 }

@@ -26,7 +26,6 @@ export const events = sqliteTable(
 		payload: text().notNull(),
 	},
 	(t) => [
-		index("events_by_entity").on(t.entity_kind, t.entity_key, t.occurred_at),
 		index("events_by_type").on(t.type, t.received_at, t.event_id),
 		index("events_by_status").on(t.entity_kind, t.status, t.received_at, t.event_id),
 		index("events_by_received").on(t.received_at, t.event_id),

@@ -13,7 +13,12 @@ export interface SignedRequest {
 	url: string;
 	body: Uint8Array;
 	text: string;
+	/** The body parsed (once, by whoever asks first), or NOT_JSON. */
+	json: () => unknown;
 }
+
+/** What `json()` answers for a body that is not JSON. */
+export const NOT_JSON = Symbol("not JSON");
 
 /** Claims a token carries besides the body itself. */
 const REGISTERED = new Set(["iat", "exp", "nbf", "iss", "aud", "sub", "jti"]);
@@ -67,7 +72,7 @@ export async function checkBindings(
 		bound.push("iat");
 	}
 	if (ENVELOPE_FIELDS.some((field) => field in claims)) {
-		if (!claimsEqualBody(claims, request.text)) mismatch("claims");
+		if (!claimsEqualBody(claims, request.json())) mismatch("claims");
 		bound.push("claims");
 	}
 	return bound;
@@ -104,13 +109,8 @@ async function md5Matches(claimed: string, request: SignedRequest): Promise<bool
 	);
 }
 
-function claimsEqualBody(claims: JWTPayload, text: string): boolean {
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		return false;
-	}
+function claimsEqualBody(claims: JWTPayload, body: unknown): boolean {
+	if (body === NOT_JSON) return false;
 	const rest = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
 	return sameJson(rest, body);
 }
