@@ -10,7 +10,10 @@ import { log } from "../logger";
 import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome } from "../storage/deliveries";
 import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
+import { predecessorsElsewhere } from "../storage/event-lookups";
 import { fromEventRow } from "../storage/event-rows";
+import { historyOf } from "../storage/partitions";
+import { readPayload } from "../storage/payloads";
 import { batchOf } from "../storage/rows";
 import { type AttemptResult, attempt, retryDelaySeconds } from "./attempt";
 import { signingSecretOf } from "./destinations";
@@ -37,7 +40,10 @@ async function deliverOne(
 ): Promise<void> {
 	try {
 		const job = message.body;
-		const [destination, work] = await Promise.all([destinationOf(job.destination_id), deliveryWork(env.HISTORY, job)]);
+		const [destination, work] = await Promise.all([
+			destinationOf(job.destination_id),
+			deliveryWork(historyOf(env), job),
+		]);
 		if (!destination || !work || work.delivery.outcome === "delivered" || work.delivery.outcome === "blocked") {
 			return message.ack();
 		}
@@ -64,6 +70,11 @@ type Work = NonNullable<Awaited<ReturnType<typeof deliveryWork>>>;
 async function mustWait(env: Env, destination: Destination, work: Work): Promise<boolean> {
 	const { delivery, event } = work;
 	if (destination.ordering !== "entity" || delivery.entity === null || delivery.sequence === null) return false;
+	const history = historyOf(env);
+	const elsewhere =
+		history.partitions.length > 1
+			? await predecessorsElsewhere(history, event.entity_kind, event.entity_key, delivery.sequence)
+			: 0;
 	const hold = holdStatement(
 		{
 			event_id: delivery.event_id,
@@ -74,6 +85,7 @@ async function mustWait(env: Env, destination: Destination, work: Work): Promise
 			sequence: delivery.sequence,
 		},
 		new Date().toISOString(),
+		elsewhere,
 	);
 	return (await batchOf(env.HISTORY, [hold]))[0].length > 0;
 }
@@ -101,7 +113,9 @@ async function attemptAndRecord(
 ): Promise<void> {
 	const job = message.body;
 	const event = fromEventRow(work.event);
-	const body = notificationBody(event, work.event.payload, destination.payload, settings.PUBLIC_URL);
+	// A thin body carries no payload: R2 is not read for it. An expired payload is sent as null.
+	const payload = destination.payload === "thin" ? "null" : ((await readPayload(env, work.event)) ?? "null");
+	const body = notificationBody(event, payload, destination.payload, settings.PUBLIC_URL);
 	const started = Date.now();
 	const result = await signingSecretOf(env, destination).then(
 		(secret) => attempt(destination.url, secret, event.event_id, body, settings.ALLOW_INSECURE_DESTINATIONS),

@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
+import type { History } from "./partitions";
 import { batchOf, inOneBatch, insertRows } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
@@ -30,13 +31,13 @@ export async function recordOwedDeliveries(db: D1Database, owed: Owed[]) {
 	await inOneBatch(db, owedStatements(owed, new Date().toISOString()));
 }
 
-export async function deliveryWork(db: D1Database, key: DeliveryKey) {
-	const d1 = drizzle(db);
+export async function deliveryWork(history: History, key: DeliveryKey) {
+	const d1 = drizzle(history.primary);
 	const [delivery] = await d1
 		.select()
 		.from(deliveries)
 		.where(and(eq(deliveries.event_id, key.event_id), eq(deliveries.destination_id, key.destination_id)));
-	const event = await eventById(db, key.event_id);
+	const event = await eventById(history, key.event_id);
 	return delivery && event ? { delivery, event } : null;
 }
 
