@@ -12,6 +12,7 @@ import type { Env } from "./env";
 import { log } from "./logger";
 import { resealSecrets } from "./notifications/reseal";
 import { strandedDeliveries } from "./notifications/stranded";
+import { movePayloads } from "./storage/payload-moves";
 import { retention } from "./storage/retention";
 
 export interface Sweep {
@@ -23,6 +24,7 @@ export const SWEEPS: Sweep[] = [
 	strandedDeliveries,
 	resealSecrets,
 	retention,
+	movePayloads,
 	{ name: "alerts.stuck_entities", run: sweepStuckEntities },
 	{ name: "alerts.destinations", run: sweepDestinations },
 	{ name: "alerts.rejections", run: sweepRejections },
