@@ -2,7 +2,7 @@
  * The migration path for payloads still inline in D1 (rows written before payloads went to R2, or
  * by an older version still serving during a gradual deployment): a sweep walks each partition's
  * events by rowid, a bounded window per batch, packs the inline payloads over
- * PAYLOADS_INLINE_MAX_BYTES into one R2 object per batch (as the consumer does) and points their
+ * PAYLOADS_INLINE_MAX_BYTES into one R2 object per day of a batch (as the consumer does) and points their
  * rows at it, in one transaction with the walk's position (history_jobs), so each run resumes
  * where the last stopped; past the end it looks only at rows written since. A sweep rather than a
  * lazy move on read: payloads are seldom read (a lookup by id, a delivery), so moving them when
@@ -14,7 +14,7 @@ import { settingsOf } from "../settings";
 import type { Sweep } from "../sweeps";
 import { historyJobs } from "./export-schema";
 import { historyOf, type Partition } from "./partitions";
-import { packOf } from "./payloads";
+import { writePacks } from "./payloads";
 import { batchOf } from "./rows";
 import { events } from "./schema";
 
@@ -22,10 +22,12 @@ export interface MoveLimits {
 	/** Rows looked at per batch (a rowid window). */
 	rows: number;
 	batches: number;
-	/** Payload bytes per pack, at most (estimated from characters, at 4 bytes each). */
+	/** Payload bytes per batch, at most (estimated from characters, at 4 bytes each). */
 	packBytes: number;
+	/** Days of received_at per batch, at most: one pack each. */
+	days: number;
 }
-const LIMITS: MoveLimits = { rows: 500, batches: 4, packBytes: 8_000_000 };
+const LIMITS: MoveLimits = { rows: 500, batches: 4, packBytes: 8_000_000, days: 10 };
 
 export const movePayloads: Sweep = {
 	name: "payloads.move",
@@ -51,6 +53,7 @@ const jobName = (partition: Partition) => `payloads.move:${partition.name}`;
 
 interface Scanned {
 	id: number;
+	day: string;
 	chars: number;
 	inline: number;
 }
@@ -62,24 +65,27 @@ async function moveBatch(env: Env, partition: Partition, limits: MoveLimits) {
 	]);
 	const position = Number(job?.position ?? 0);
 	const [scanned] = await batchOf<Scanned>(db, [
-		sql`SELECT rowid AS id, length(${events.payload}) AS chars,
+		sql`SELECT rowid AS id, substr(${events.received_at}, 1, 10) AS day, length(${events.payload}) AS chars,
 			(${events.payload_key} IS NULL AND ${events.payload_expired_at} IS NULL) AS inline
 			FROM ${events} WHERE rowid > ${position} ORDER BY rowid LIMIT ${limits.rows}`,
 	]);
 	if (scanned.length === 0) return { moved: 0, more: false };
 	const inlineMax = settingsOf(env).PAYLOADS_INLINE_MAX_BYTES;
 	const chosen: number[] = [];
+	const days = new Set<string>();
 	let budget = 0;
 	let end = scanned[scanned.length - 1].id;
 	let full = scanned.length === limits.rows;
 	for (const row of scanned) {
 		if (!row.inline || row.chars === 0 || row.chars * 4 <= inlineMax) continue;
-		if (chosen.length > 0 && budget + row.chars * 4 > limits.packBytes) {
+		const overDays = !days.has(row.day) && days.size === limits.days;
+		if (chosen.length > 0 && (budget + row.chars * 4 > limits.packBytes || overDays)) {
 			end = row.id - 1;
 			full = true;
 			break;
 		}
 		chosen.push(row.id);
+		days.add(row.day);
 		budget += row.chars * 4;
 	}
 	const moved = await moveRows(env, db, chosen, inlineMax);
@@ -101,9 +107,7 @@ async function moveRows(env: Env, db: D1Database, rowids: number[], inlineMax: n
 	const encoder = new TextEncoder();
 	const packed = rows.filter((r) => encoder.encode(r.payload).length > inlineMax);
 	if (packed.length === 0) return { count: 0, statements: [] };
-	const pack = await packOf(packed);
-	await env.PAYLOADS?.put(pack.key, pack.body, { customMetadata: { events: String(packed.length) } });
-	const refs = [...pack.refs].map(([id, ref]) => ({ id, ...ref }));
+	const refs = [...(await writePacks(env, packed))].map(([id, ref]) => ({ id, ...ref }));
 	// Only rows still inline: a row moved or expired meanwhile is left as it is.
 	const point = sql`UPDATE ${events} SET payload = '', payload_key = v.value ->> 'key',
 		payload_offset = v.value ->> 'offset', payload_length = v.value ->> 'length'

@@ -5,7 +5,8 @@
  * back with a ranged GET. A pack's key and bytes follow from its events alone (their ids, sorted),
  * so a retried batch writes the same object again; a batch formed differently on a retry writes
  * another object, and the rows already in D1 keep pointing at the first one, which is never
- * rewritten. Payloads up to PAYLOADS_INLINE_MAX_BYTES stay inline in the row.
+ * rewritten (only retention deletes packs, by day). Payloads up to PAYLOADS_INLINE_MAX_BYTES stay
+ * inline in the row.
  */
 import { hex, sha256 } from "../digests";
 import type { Env } from "../env";
@@ -47,10 +48,7 @@ export interface Pack {
 	refs: Map<string, PayloadRef>;
 }
 
-/**
- * The pack of these payloads: under `payloads/<day of the newest received_at>/<digest of the ids>`,
- * so a pack's day is never earlier than any of its events' (retention deletes whole days of packs).
- */
+/** The pack of these payloads (of one day): under `payloads/<day of received_at>/<digest of the ids>`. */
 export async function packOf(entries: Packed[]): Promise<Pack> {
 	const sorted = [...entries].sort((a, b) => (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
 	const day = (
@@ -96,11 +94,26 @@ export async function storePayloads(
 			stored.set(entry.event_id, { inline: entry.payload });
 		} else packed.push(entry);
 	}
-	if (packed.length === 0 || !env.PAYLOADS) return stored;
-	const pack = await packOf(packed);
-	await env.PAYLOADS.put(pack.key, pack.body, { customMetadata: { events: String(packed.length) } });
-	for (const [eventId, ref] of pack.refs) stored.set(eventId, ref);
+	for (const [eventId, ref] of await writePacks(env, packed)) stored.set(eventId, ref);
 	return stored;
+}
+
+/**
+ * One pack per day of received_at among these payloads (a batch seldom spans two): all of a pack's
+ * events are of its day, so retention deletes packs by day and marks rows by the same day.
+ */
+export async function writePacks(env: Env, entries: Packed[]): Promise<Map<string, PayloadRef>> {
+	const refs = new Map<string, PayloadRef>();
+	if (entries.length === 0) return refs;
+	const bucket = bucketOf(env);
+	const days = new Map<string, Packed[]>();
+	for (const e of entries) days.set(e.received_at.slice(0, 10), [...(days.get(e.received_at.slice(0, 10)) ?? []), e]);
+	for (const group of days.values()) {
+		const pack = await packOf(group);
+		await bucket.put(pack.key, pack.body, { customMetadata: { events: String(group.length) } });
+		for (const [eventId, ref] of pack.refs) refs.set(eventId, ref);
+	}
+	return refs;
 }
 
 /** An events row's payload columns for where its payload was stored. */

@@ -35,7 +35,10 @@ async function position() {
 	)?.position;
 }
 
-async function moveAll(bindings: Cloudflare.Env = env, limits = { rows: 500, batches: 10, packBytes: 8_000_000 }) {
+async function moveAll(
+	bindings: Cloudflare.Env = env,
+	limits = { rows: 500, batches: 10, packBytes: 8_000_000, days: 10 },
+) {
 	for (let i = 0; i < 100; i++) {
 		const moved = await movePayloadsToR2(bindings, limits);
 		if (moved.HISTORY === 0 && (await position()) === String((await lastRowid()) ?? 0)) return;
@@ -56,13 +59,13 @@ describe("moving inline payloads to R2", () => {
 		const ids = await legacyRows(payloads);
 		const before = await rows(ids);
 
-		await movePayloadsToR2(env, { rows: 10, batches: 1, packBytes: 8_000_000 });
+		await movePayloadsToR2(env, { rows: 10, batches: 1, packBytes: 8_000_000, days: 10 });
 		let after = await rows(ids);
 		expect(after.filter((r) => r.payload_key !== null)).toHaveLength(10);
 		expect(after.slice(0, 10).every((r) => r.payload === "" && r.payload_key !== null)).toBe(true);
 		expect(await position()).toBe(String(before[9].id));
 
-		await moveAll(env, { rows: 10, batches: 1, packBytes: 8_000_000 });
+		await moveAll(env, { rows: 10, batches: 1, packBytes: 8_000_000, days: 10 });
 		after = await rows(ids);
 		expect(after.every((r) => r.payload === "" && r.payload_key !== null)).toBe(true);
 		expect(new Set(after.map((r) => r.payload_key)).size).toBe(3);
@@ -76,7 +79,7 @@ describe("moving inline payloads to R2", () => {
 		await moveAll();
 		const payloads = payloadsOf(6).map((p) => p.replace('"pad":"', `"pad":"${"ç".repeat(2_000)}`));
 		const ids = await legacyRows(payloads);
-		await moveAll(env, { rows: 500, batches: 1, packBytes: 20_000 });
+		await moveAll(env, { rows: 500, batches: 1, packBytes: 20_000, days: 10 });
 		const after = await rows(ids);
 		expect(new Set(after.map((r) => r.payload_key)).size).toBe(3);
 		expect(await Promise.all(after.map(payloadOfRow))).toEqual(payloads);
