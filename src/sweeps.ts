@@ -12,6 +12,7 @@ import type { Env } from "./env";
 import { log } from "./logger";
 import { resealSecrets } from "./notifications/reseal";
 import { strandedDeliveries } from "./notifications/stranded";
+import { dailyExport } from "./storage/exports";
 import { movePayloads } from "./storage/payload-moves";
 import { retention } from "./storage/retention";
 
@@ -25,6 +26,7 @@ export const SWEEPS: Sweep[] = [
 	resealSecrets,
 	retention,
 	movePayloads,
+	dailyExport,
 	{ name: "alerts.stuck_entities", run: sweepStuckEntities },
 	{ name: "alerts.destinations", run: sweepDestinations },
 	{ name: "alerts.rejections", run: sweepRejections },

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { movePayloadsToR2 } from "../../src/storage/payload-moves";
 import { lookupOk } from "../api/partner-client";
+import { r2WithFailingPuts } from "../support/faults";
 import { payloadOfRow } from "../support/webhook";
 import { envWith } from "../support/worker";
 
@@ -101,9 +102,7 @@ describe("moving inline payloads to R2", () => {
 		await moveAll();
 		const kept = await position();
 		const ids = await legacyRows(payloadsOf(3));
-		const failing = Object.assign(Object.create(env.PAYLOADS as R2Bucket), {
-			put: () => Promise.reject(new Error("injected fault: R2 unavailable")),
-		});
+		const failing = r2WithFailingPuts(env.PAYLOADS as R2Bucket);
 		await expect(movePayloadsToR2(envWith({ PAYLOADS: failing }))).rejects.toThrow(/R2 unavailable/);
 		expect((await rows(ids)).every((r) => r.payload_key === null && r.payload !== "")).toBe(true);
 		expect(await position()).toBe(kept);

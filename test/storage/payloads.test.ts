@@ -7,16 +7,9 @@ import worker from "../../src/index";
 import type { EventNotification, RecordedEvent } from "../../src/model";
 import { packOf } from "../../src/storage/payloads";
 import { lookupOk } from "../api/partner-client";
+import { r2WithFailingPuts } from "../support/faults";
 import { deliverOk, historyRows, payloadOfRow } from "../support/webhook";
 import { envWith } from "../support/worker";
-
-/** The real bucket, except that every write fails, as when R2 is unavailable. */
-function r2WithFailingWrites(real: R2Bucket): R2Bucket {
-	return Object.assign(Object.create(real), {
-		put: () => Promise.reject(new Error("injected fault: R2 unavailable")),
-		get: (key: string, options?: R2GetOptions) => real.get(key, options),
-	});
-}
 
 function notification(payload: string, receivedAt = new Date().toISOString()): EventNotification {
 	const id = crypto.randomUUID();
@@ -102,7 +95,7 @@ describe("payloads in R2", () => {
 	it("retries the whole batch when R2 fails, writes nothing to D1, and lands once when R2 is back", async () => {
 		const batch = [notification('{"x":1}'), notification('{"y":"ã"}')];
 		const ids = batch.map((n) => n.event.event_id);
-		const failing = await consume(batch, envWith({ PAYLOADS: r2WithFailingWrites(env.PAYLOADS as R2Bucket) }));
+		const failing = await consume(batch, envWith({ PAYLOADS: r2WithFailingPuts(env.PAYLOADS as R2Bucket) }));
 		expect(failing.explicitAcks).toEqual([]);
 		expect(failing.retryMessages).toHaveLength(2);
 		expect(await rowsOf(ids)).toEqual([]);
