@@ -1,3 +1,4 @@
+/// <reference path="./node-zlib.d.ts" />
 /**
  * One gzip file written over several runs: each chunk is deflated on its own and ends with a sync
  * flush (byte-aligned, not final), so the chunks of every run concatenate into a single deflate
