@@ -33,7 +33,7 @@ export const exportKey = (kind: string, day: string) => `exports/${kind}/${day}.
 const carryPrefix = (kind: string, day: string) => `exports/.carry/${kind}/${day}/`;
 
 export const dailyExport: Sweep = {
-	name: "exports",
+	name: "daily exports",
 	async run(env, now) {
 		if (!env.PAYLOADS) return undefined;
 		const settled = new Date(now.getTime() - EXPORT_SETTLE_MS);

@@ -30,7 +30,7 @@ export interface MoveLimits {
 const LIMITS: MoveLimits = { rows: 500, batches: 4, packBytes: 8_000_000, days: 10 };
 
 export const movePayloads: Sweep = {
-	name: "payloads.move",
+	name: "payloads to R2",
 	run: (env) => movePayloadsToR2(env),
 };
 
