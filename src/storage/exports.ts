@@ -9,7 +9,7 @@
  * writes of each run, so a run that dies is redone from the last state: a part uploaded again
  * replaces itself.
  */
-import { and, asc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Env } from "../env";
 import { settingsOf } from "../settings";
@@ -150,7 +150,7 @@ export async function exportDay(env: Env, kind: ExportKind, day: string, pages: 
 	return { pages: read, rows };
 }
 
-function keyOf(kind: ExportKind, day: string): SQL | undefined {
+export function keyOf(kind: ExportKind, day: string): SQL | undefined {
 	return and(eq(dailyExports.kind, kind), eq(dailyExports.day, day));
 }
 
@@ -179,32 +179,4 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 		at += chunk.length;
 	}
 	return out;
-}
-
-export interface ExportFilters {
-	kind?: ExportKind;
-	since?: string;
-	until?: string;
-}
-export type ExportPosition = [day: string, kind: string];
-
-/** Exports by (day, kind), oldest first: done and still running. */
-export function exportListQuery(db: D1Database, f: ExportFilters, after: ExportPosition | null, limit: number) {
-	const where: (SQL | undefined)[] = [
-		f.kind === undefined ? undefined : eq(dailyExports.kind, f.kind),
-		f.since === undefined ? undefined : gte(dailyExports.day, f.since),
-		f.until === undefined ? undefined : lt(dailyExports.day, f.until),
-		after ? sql`(${dailyExports.day}, ${dailyExports.kind}) > (${after[0]}, ${after[1]})` : undefined,
-	];
-	return drizzle(db)
-		.select()
-		.from(dailyExports)
-		.where(and(...where))
-		.orderBy(asc(dailyExports.day), asc(dailyExports.kind))
-		.limit(limit);
-}
-
-export async function findExport(db: D1Database, kind: ExportKind, day: string): Promise<ExportState | null> {
-	const [state] = await drizzle(db).select().from(dailyExports).where(keyOf(kind, day));
-	return state ?? null;
 }

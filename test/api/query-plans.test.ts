@@ -25,8 +25,8 @@ import {
 } from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
 import { pageStatement } from "../../src/storage/export-kinds";
+import { type ExportFilters, exportListQuery } from "../../src/storage/export-lookups";
 import { EXPORT_KINDS } from "../../src/storage/export-schema";
-import { type ExportFilters, exportListQuery } from "../../src/storage/exports";
 import { type ReceiptFilters, receiptListQuery } from "../../src/storage/receipt-lookups";
 import { toQuery } from "../../src/storage/rows";
 

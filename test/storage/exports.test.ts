@@ -2,7 +2,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { base64url } from "../../src/digests";
-import { exportDay, exportKey, findExport } from "../../src/storage/exports";
+import { findExport } from "../../src/storage/export-lookups";
+import { exportDay, exportKey } from "../../src/storage/exports";
 import { insertReceipts } from "../../src/storage/receipts";
 import { inOneBatch, insertRows } from "../../src/storage/rows";
 import { events } from "../../src/storage/schema";

@@ -1,8 +1,9 @@
 /** GET /v1/exports and GET /v1/exports/{kind}/{date}: the daily exports (admin keys only; see partner-api.ts). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
+import { type ExportPosition, exportListQuery, findExport } from "../../storage/export-lookups";
 import { EXPORT_KINDS } from "../../storage/export-schema";
-import { type ExportPosition, type ExportState, exportKey, exportListQuery, findExport } from "../../storage/exports";
+import { type ExportState, exportKey } from "../../storage/exports";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses } from "../schemas";
