@@ -24,14 +24,11 @@ export async function writeHistory<T = DeliveryKey>(
 	then: SQL[] = [],
 ): Promise<T[]> {
 	if (notifications.length === 0) return [];
-	const partitioned = byPartition(
-		history,
-		notifications.map(({ event }) => toEventRow(event, payloads.get(event.event_id) ?? missing(event.event_id))),
+	const rows = notifications.map(({ event }) =>
+		toEventRow(event, payloads.get(event.event_id) ?? missing(event.event_id)),
 	);
-	const eventRows = partitioned.get(history.partitions[history.partitions.length - 1]) ?? [];
-	for (const [partition, rows] of partitioned) {
-		if (partition.db !== history.primary && rows.length > 0) await inOneBatch(partition.db, insertEvents(rows));
-	}
+	const { primary: eventRows, elsewhere } = byPartition(history, rows);
+	for (const [db, older] of elsewhere) await inOneBatch(db, insertEvents(older));
 	const latest = new Map<string, EntityState>();
 	for (const { entity } of notifications) {
 		if (!entity) continue;

@@ -71,9 +71,11 @@ export function partitionsBetween(history: History, since?: string, until?: stri
 	);
 }
 
-/** Rows grouped by the partition of their received_at; HISTORY's group is last. */
-export function byPartition<T extends { received_at: string }>(history: History, rows: T[]): Map<Partition, T[]> {
-	const groups = new Map<Partition, T[]>(history.partitions.map((p) => [p, []]));
-	for (const row of rows) groups.get(partitionOf(history, row.received_at))?.push(row);
-	return groups;
+/** Rows split by the partition of their received_at: HISTORY's, and the other partitions' (non-empty). */
+export function byPartition<T extends { received_at: string }>(history: History, rows: T[]) {
+	const groups = new Map<D1Database, T[]>(history.partitions.map((p) => [p.db, []]));
+	for (const row of rows) groups.get(partitionOf(history, row.received_at).db)?.push(row);
+	const primary = groups.get(history.primary) ?? [];
+	groups.delete(history.primary);
+	return { primary, elsewhere: [...groups].filter(([, group]) => group.length > 0) };
 }
