@@ -33,6 +33,8 @@ export default defineConfig(async () => {
 							compatibilityDate: "2026-11-01",
 						},
 					],
+					// A second history database, for the partitioned history's prototype (HISTORY_PARTITIONS).
+					d1Databases: ["HISTORY_ARCHIVE"],
 					outboundService: "partner",
 					serviceBindings: { PARTNER: "partner" },
 					// The consumers of wrangler.toml, with a shorter batch wait so tests run quickly, and fewer

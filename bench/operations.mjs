@@ -19,6 +19,8 @@ export const OPERATIONS = {
 	d1_rows_read: "D1 rows read",
 	d1_rows_written: "D1 rows written",
 	queue_operations: "Queue operations",
+	r2_class_a: "R2 class A",
+	r2_class_b: "R2 class B",
 };
 
 /** Per request: what the OPERATIONS name, and the counts they come from (`counted`, per request). */
@@ -38,6 +40,8 @@ export function operationsPer(before, after) {
 		d1_rows_written: d.d1_rows_written,
 		// Each message is written, read (again on each retry) and deleted: one operation per 64 KB each.
 		queue_operations: 2 * d.queue_sent + d.queue_delivered,
+		r2_class_a: d.r2_class_a ?? 0,
+		r2_class_b: d.r2_class_b ?? 0,
 		d1_unmetered: d.d1_unmetered,
 		counted: d,
 	};

@@ -14,6 +14,7 @@ import type { QueueMessage } from "../src/notifications/queues";
 import { COUNTERS_PATH, counters, countersResponse, isBenchPath } from "./meters/counters";
 import { meteredD1 } from "./meters/d1";
 import { CountingQueue } from "./meters/queue";
+import { meteredR2 } from "./meters/r2";
 import { durableRequest, meterStorage } from "./meters/sql";
 
 const sent = new Map<string, number>();
@@ -51,6 +52,12 @@ export class EntityLedger extends Ledger {
 	override alarm() {
 		return durableRequest(() => super.alarm());
 	}
+
+	/** What the ledger's SQLite holds, for the capacity figures (not a billed request: bench only). */
+	storageUse(): { bytes: number; events: number } {
+		const events = this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events").one().n;
+		return { bytes: this.ctx.storage.sql.databaseSize, events };
+	}
 }
 
 /** The same env, its D1 and deliveries Queue metered; one per env, so per-env caches still hold. */
@@ -58,10 +65,25 @@ const metered = new WeakMap<Env, Env>();
 function meteredEnv(env: Env): Env {
 	let wrapped = metered.get(env);
 	if (!wrapped) {
-		wrapped = { ...env, HISTORY: meteredD1(env.HISTORY), DELIVERIES_QUEUE: new CountingQueue(env.DELIVERIES_QUEUE) };
+		wrapped = {
+			...env,
+			HISTORY: meteredD1(env.HISTORY),
+			DELIVERIES_QUEUE: new CountingQueue(env.DELIVERIES_QUEUE),
+			...(env.PAYLOADS && { PAYLOADS: meteredR2(env.PAYLOADS) }),
+		};
 		metered.set(env, wrapped);
 	}
 	return wrapped;
+}
+
+const LEDGERS_PATH = "/__bench/ledgers";
+
+/** POST a JSON list of entity names: each one's ledger storage (bench/capacity.mjs). */
+async function ledgerStorage(request: Request, env: Env): Promise<Response> {
+	const names = await request.json<string[]>();
+	const ledgers = env.ENTITY_LEDGER as unknown as DurableObjectNamespace<EntityLedger>;
+	const uses = await Promise.all(names.map((name) => ledgers.get(ledgers.idFromName(name)).storageUse()));
+	return Response.json(uses);
 }
 
 export default {
@@ -72,6 +94,7 @@ export default {
 			return receiver.fetch(request, meteredEnv(env), ctx);
 		}
 		if (url.pathname === COUNTERS_PATH) return countersResponse();
+		if (url.pathname === LEDGERS_PATH) return ledgerStorage(request, env);
 		if (url.searchParams.has("totals")) return Response.json({ sent: total(sent), consumed: total(consumed) });
 		return Response.json({ sent: [...sent], consumed: [...consumed] });
 	},

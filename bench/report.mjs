@@ -1,5 +1,6 @@
 // Medians over the rounds, ratios to the baselines, the targets, the tables, bench/results.json.
 import { cpus, loadavg } from "node:os";
+import { capacityLines } from "./capacity.mjs";
 import { OPERATIONS, operationsTable } from "./operations.mjs";
 
 const FIGURES = ["rps", "p50", "p99", "cpu"];
@@ -111,10 +112,10 @@ export function summarise(scenario, runs) {
 }
 
 /** Prints the table, the targets and the consistency verdict; returns bench/results.json's content. */
-export function report({ started, options, scenarios, consistency, failedRuns, errors }) {
+export function report({ started, options, scenarios, capacity, rowsRead, consistency, failedRuns, errors }) {
 	const checks = targets(scenarios);
 	console.log(
-		`\n${table(scenarios)}\n\nOperations per request:\n\n${operationsTable(scenarios)}\n\n${targetLines(checks)}\n`,
+		`\n${table(scenarios)}\n\nOperations per request:\n\n${operationsTable(scenarios)}\n\n${capacityLines(capacity)}\n\n${targetLines(checks)}\n`,
 	);
 	console.log(
 		consistency.consistent ? "consistent" : `INCONSISTENT: ${JSON.stringify(consistency.differences, null, 2)}`,
@@ -130,6 +131,8 @@ export function report({ started, options, scenarios, consistency, failedRuns, e
 		machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg_at_end: loadavg() },
 		options,
 		scenarios,
+		capacity,
+		lookup_rows_read: rowsRead,
 		targets: checks,
 		consistency,
 		failed_runs: failedRuns,

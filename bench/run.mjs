@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --connections 16 --duration 10 --rounds 3 --only mix,entity]`:
+// `npm run bench [-- --quick] [-- --connections 16 --duration 10 --rounds 3 --only mix,entity --sizes 10000,1000000]`:
 // the receiver against three baselines in the same workerd, then a consistency check under load.
 // See docs/PERFORMANCE.md. Writes bench/results.json (--quick: bench/out/results-quick.json); exits
 // non-zero on any inconsistency.
@@ -7,8 +7,9 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { capacityOf, capacitySnapshot } from "./capacity.mjs";
 import { checkConsistency } from "./consistency.mjs";
-import { countEvents, cursorHalfWay, ingestSample, loadBulk } from "./history.mjs";
+import { countEvents, cursorHalfWay, ingestSample, loadBulk, pageRowsRead } from "./history.mjs";
 import { measure, settledFor } from "./measure.mjs";
 import { report, summarise } from "./report.mjs";
 import { consoleSession, out, PARTNER_KEY, root, startRuntime } from "./runtime.mjs";
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
 		rounds: { type: "string" },
 		eviction: { type: "string" },
 		only: { type: "string" },
+		sizes: { type: "string" },
 	},
 });
 const options = {
@@ -35,7 +37,8 @@ const options = {
 	// After an ingestion run, wait this long for workerd to evict the Durable Objects it created.
 	evictionMs: Number(args.eviction ?? (args.quick ? 0 : 12)) * 1000,
 	rounds: Number(args.rounds ?? (args.quick ? 1 : 3)),
-	sizes: [10_000, 100_000],
+	// History sizes the lookups are measured at; 10⁶ only in the full run unless asked for.
+	sizes: args.sizes?.split(",").map(Number) ?? (args.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
 	only: args.only?.split(","),
 };
 const wanted = (id) => !options.only || options.only.includes(id);
@@ -47,7 +50,13 @@ async function main() {
 	const errors = [];
 	const runtime = await startRuntime({ onError: (message) => errors.push(message) });
 	console.log(`runtime up (workerd pid ${runtime.pid}) after ${seconds(started)} s`);
-	const bench = { runtime, scenarios: [], evidence: { answers: [], issued: new Set(), unread: new Set() } };
+	const bench = {
+		runtime,
+		scenarios: [],
+		evidence: { answers: [], issued: new Set(), unread: new Set() },
+		capacity: null,
+		rowsRead: {},
+	};
 	try {
 		await lookups(bench);
 		await ingestion(bench);
@@ -57,7 +66,16 @@ async function main() {
 			receiverUrl: runtime.urls.receiver,
 		});
 		const failedRuns = failures(bench.scenarios);
-		const results = report({ started, options, scenarios: bench.scenarios, consistency, failedRuns, errors });
+		const results = report({
+			started,
+			options,
+			scenarios: bench.scenarios,
+			capacity: bench.capacity,
+			rowsRead: bench.rowsRead,
+			consistency,
+			failedRuns,
+			errors,
+		});
 		// A --quick run (CI) proves consistency; only a full run's figures replace the committed ones.
 		const file = options.quick ? join(out, "results-quick.json") : join(root, "bench", "results.json");
 		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -77,7 +95,11 @@ async function lookups(bench) {
 		const loading = new Date();
 		await loadBulk(db, await countEvents(db), size);
 		const events = await countEvents(db);
-		console.log(`${events} events in D1 (loaded in ${seconds(loading)} s)`);
+		const read = await pageRowsRead(db, events);
+		bench.rowsRead[events] = read;
+		console.log(
+			`${events} events in D1 (loaded in ${seconds(loading)} s); D1 rows read per page: ${JSON.stringify(read)}`,
+		);
 		const cursor = await cursorHalfWay(urls.receiver, PARTNER_KEY, events);
 		const cookie = await consoleSession(urls.receiver);
 		for (const lookup of LOOKUPS.filter((l) => wanted(l.id))) {
@@ -89,10 +111,17 @@ async function lookups(bench) {
 	}
 }
 
+/** Each ingestion scenario; around the mix, what its events leave in storage (bench/capacity.mjs). */
 async function ingestion(bench) {
 	for (const scenario of INGESTION.filter((s) => wanted(s.id))) {
 		const workers = ["bare", "floor", "full", "receiver"].map((t) => [t, ingestionSpec(scenario, t)]);
+		const measured = scenario.id === "mix";
+		const before = measured && (await capacitySnapshot(bench.runtime));
+		const answered = bench.evidence.answers.length;
 		await series(bench, { ...scenario, kind: "ingestion" }, workers, options.evictionMs);
+		if (!measured) continue;
+		const answers = bench.evidence.answers.slice(answered);
+		bench.capacity = await capacityOf(bench.runtime, before, await capacitySnapshot(bench.runtime), answers);
 	}
 }
 

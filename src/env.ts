@@ -8,6 +8,8 @@ type ReceiverEnv = Env;
 
 export interface Env extends SettingsEnv {
 	HISTORY: D1Database;
+	/** QI Tech's payloads, packed per consumer batch, and the daily exports; absent: payloads stay in D1. */
+	PAYLOADS?: R2Bucket;
 	ENTITY_LEDGER: DurableObjectNamespace<EntityLedger>;
 	EVENTS_QUEUE: Queue<EventNotification>;
 	/** One message per (event, destination) to deliver; see src/notifications. */

@@ -1,7 +1,7 @@
 /**
  * GET /healthz: the worker runs (touches no binding, so it stays cheap for uptime checks).
- * GET /readyz: the worker can take webhooks: D1 answers a query, both Queues answer, and every
- * setting parses.
+ * GET /readyz: the worker can take webhooks: D1 answers a query, both Queues and the payloads'
+ * bucket answer, every history partition named is bound and answers, and every setting parses.
  */
 import { Hono } from "hono";
 import type { Env } from "./env";
@@ -26,12 +26,32 @@ health.get("/readyz", async (c) => {
 
 /** Each check's result: "ok", or what is wrong. /readyz and the readiness alert sweep both ask this. */
 export async function readinessChecks(env: Env): Promise<Record<string, string>> {
-	const [d1, events_queue, deliveries_queue] = await Promise.all([
+	const [d1, events_queue, deliveries_queue, payloads, partitions] = await Promise.all([
 		env.HISTORY ? probe(() => env.HISTORY.prepare("SELECT 1").first()) : "not bound",
 		checkQueue(env.EVENTS_QUEUE),
 		checkQueue(env.DELIVERIES_QUEUE),
+		// Unbound, payloads stay in D1 and exports stop: a deploy that lost the bucket must show.
+		env.PAYLOADS ? probe(() => (env.PAYLOADS as R2Bucket).head("readyz")) : "not bound",
+		partitionsCheck(env),
 	]);
-	return { d1, events_queue, deliveries_queue, settings: await settingsCheck(env) };
+	const checks = { d1, events_queue, deliveries_queue, payloads, settings: await settingsCheck(env) };
+	return partitions === null ? checks : { ...checks, history_partitions: partitions };
+}
+
+/** Each database HISTORY_PARTITIONS names is bound and answers; null when there are none. */
+async function partitionsCheck(env: Env): Promise<string | null> {
+	const named = settingsOf(env).HISTORY_PARTITIONS;
+	if (named.length === 0) return null;
+	const bindings = env as unknown as Record<string, D1Database | undefined>;
+	const results = await Promise.all(
+		named.map(async ({ binding }) => {
+			const db = bindings[binding];
+			const result = db ? await probe(() => db.prepare("SELECT 1").first()) : "not bound";
+			return result === "ok" ? null : `${binding} ${result}`;
+		}),
+	);
+	const wrong = results.filter((r) => r !== null);
+	return wrong.length === 0 ? "ok" : wrong.join("; ");
 }
 
 /** Every variable that did not parse, by name (its default is in use meanwhile), and keys that do not import. */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { businessDayMs, type CalendarOptions, DEFAULT_DAY_END, DEFAULT_DAY_START } from "./alerts/business-clock";
 import { type AllowanceOverrides, allowanceOverridesSchemaFor } from "./catalog/allowances";
 import { fromBase64url } from "./digests";
+import { EXPORT_KINDS, type ExportKind } from "./storage/export-schema";
 
 /** A comma-separated list; blanks dropped. */
 const list = z.string().transform((text) =>
@@ -98,6 +99,37 @@ const sealingKeys = list.transform((entries, ctx): SealingKey[] =>
 	}),
 );
 
+/** The kinds of record exported every day: a list of EXPORT_KINDS, or `none`. */
+const exportKinds = list.transform((entries, ctx): ExportKind[] => {
+	if (entries.length === 1 && entries[0] === "none") return [];
+	const unknown = entries.filter((e) => !(EXPORT_KINDS as readonly string[]).includes(e));
+	if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `expected ${EXPORT_KINDS.join(", ")} or none` });
+	return entries as ExportKind[];
+});
+
+/**
+ * A D1 database of the history's events besides HISTORY (storage/partitions.ts): it holds the
+ * events received up to and including the month `through`, from the month after the previous one's.
+ */
+export interface HistoryPartition {
+	binding: string;
+	through: string;
+}
+/** Entries `BINDING=YYYY-MM`, months ascending; HISTORY holds every month after the last one. */
+const historyPartitions = list.transform((entries, ctx): HistoryPartition[] =>
+	entries.map((entry, i) => {
+		const [, binding, through] = /^([A-Z][A-Z0-9_]*)=(\d{4}-(?:0[1-9]|1[0-2]))$/.exec(entry) ?? [];
+		const previous = i > 0 ? /=(.*)$/.exec(entries[i - 1])?.[1] : undefined;
+		if (!binding || binding === "HISTORY" || (previous !== undefined && through <= previous)) {
+			ctx.addIssue({
+				code: "custom",
+				message: `entry ${i + 1}: expected BINDING=YYYY-MM (a D1 binding other than HISTORY), months ascending`,
+			});
+		}
+		return { binding: binding ?? "", through: through ?? "" };
+	}),
+);
+
 /** A key of PARTNER_API_KEYS or ADMIN_API_KEYS: in clear, or only its SHA-256 (`sha256:<hex>`). */
 export type ConfiguredKey = { label: string; clear: string } | { label: string; digest: string };
 
@@ -155,6 +187,11 @@ const TABLE = {
 	RECEIPTS_RETENTION_DAYS: setting(count, 90),
 	DELIVERY_ATTEMPTS_RETENTION_DAYS: setting(count, 90),
 	RESOLVED_ALERTS_RETENTION_DAYS: setting(count, 365),
+	PAYLOADS_RETENTION_DAYS: setting(count, 0),
+	// History at scale (README): payloads of at most this many UTF-8 bytes stay in their D1 row.
+	PAYLOADS_INLINE_MAX_BYTES: setting(count, 0),
+	EXPORT_KINDS: setting(exportKinds, [...EXPORT_KINDS]),
+	HISTORY_PARTITIONS: setting(historyPartitions, []),
 	BUSINESS_HOURS: setting(businessHours, { dayStart: DEFAULT_DAY_START, dayEnd: DEFAULT_DAY_END }),
 	EXTRA_HOLIDAYS: setting(list.pipe(z.array(z.iso.date({ error: "expected dates YYYY-MM-DD" }))), []),
 	// A day ("2d") is one window of BUSINESS_HOURS, listed above.

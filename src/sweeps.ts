@@ -14,6 +14,8 @@ import type { Env } from "./env";
 import { log } from "./logger";
 import { resealSecrets } from "./notifications/reseal";
 import { strandedDeliveries } from "./notifications/stranded";
+import { dailyExport } from "./storage/exports";
+import { movePayloads } from "./storage/payload-moves";
 import { retention } from "./storage/retention";
 
 export interface Sweep {
@@ -25,6 +27,8 @@ export const SWEEPS: Sweep[] = [
 	strandedDeliveries,
 	resealSecrets,
 	retention,
+	movePayloads,
+	dailyExport,
 	{ name: "alerts.stuck_entities", run: sweepStuckEntities },
 	{ name: "alerts.destinations", run: sweepDestinations },
 	{ name: "alerts.rejections", run: sweepRejections },

@@ -4,6 +4,8 @@ declare global {
 	namespace Cloudflare {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
+			/** A second history database (test/storage/partitions.test.ts). */
+			HISTORY_ARCHIVE: D1Database;
 			DEV_QITECH_ES512_PRIVATE_KEY: string;
 			/** The stand-in for the partner's systems (test/partner/partner-worker.js). */
 			PARTNER: Fetcher;

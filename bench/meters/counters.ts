@@ -20,6 +20,18 @@ export const counters = {
 	d1_rows_read: 0,
 	d1_rows_written: 0,
 	d1_unmetered: 0,
+	/**
+	 * D1 batches of three statements or more, which in the bench are the events consumer's history
+	 * writes (receipts go one statement a flush; the bench has no destinations, whose attempts also
+	 * batch three): how many, the milliseconds they took, the rows they wrote.
+	 */
+	d1_history_batches: 0,
+	d1_history_ms: 0,
+	d1_history_rows_written: 0,
+	/** R2 operations as billed: class A (writes, lists), class B (reads); bytes put. */
+	r2_class_a: 0,
+	r2_class_b: 0,
+	r2_bytes_written: 0,
 	/** Queue messages sent, and delivered to a consumer (a retry is delivered again). */
 	queue_sent: 0,
 	queue_delivered: 0,

@@ -46,8 +46,14 @@ export function meteredD1(db: D1Database): D1Database {
 	return {
 		prepare: (query: string) => metered(db.prepare(query)),
 		async batch<T>(statements: D1PreparedStatement[]) {
+			const started = Date.now();
 			const results = await db.batch<T>(statements.map((s) => unwrapped.get(s) ?? s));
 			for (const result of results) add(result.meta);
+			if (statements.length >= 3) {
+				counters.d1_history_batches++;
+				counters.d1_history_ms += Date.now() - started;
+				counters.d1_history_rows_written += results.reduce((n, r) => n + (r.meta?.rows_written ?? 0), 0);
+			}
 			return results;
 		},
 		exec(query: string) {

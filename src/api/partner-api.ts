@@ -14,6 +14,7 @@ import { deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
 import { entityRoutes } from "./routes/entities";
 import { eventRoutes } from "./routes/events";
+import { exportRoutes } from "./routes/exports";
 import { receiptRoutes } from "./routes/receipts";
 import { repairRoutes } from "./routes/repairs";
 import { rejectInvalid } from "./validation";
@@ -21,7 +22,7 @@ import { rejectInvalid } from "./validation";
 export const partnerApi = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
 
 partnerApi.use("/v1/*", lookupCors, authenticate, rateLimit);
-for (const path of ["/v1/destinations", "/v1/alerts", "/v1/api-keys"]) {
+for (const path of ["/v1/destinations", "/v1/alerts", "/v1/api-keys", "/v1/exports"]) {
 	partnerApi.use(path, requireAdmin);
 	partnerApi.use(`${path}/*`, requireAdmin);
 }
@@ -44,3 +45,4 @@ deliveryRoutes(partnerApi);
 destinationRoutes(partnerApi);
 alertRoutes(partnerApi);
 apiKeyRoutes(partnerApi);
+exportRoutes(partnerApi);

@@ -114,8 +114,13 @@ export const eventSchema = z
 export const eventWithPayloadSchema = eventSchema
 	.extend({
 		payload: z.string().optional().openapi({
-			description: "The request body exactly as received; absent for a key without payload scope.",
+			description:
+				"The request body exactly as received; absent for a key without payload scope, or once PAYLOADS_RETENTION_DAYS deleted it.",
 		}),
+		payload_expired: z
+			.literal(true)
+			.optional()
+			.openapi({ description: "Present when the payload was deleted by payload retention." }),
 	})
 	.openapi("EventWithPayload");
 

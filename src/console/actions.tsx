@@ -17,6 +17,8 @@ import { defaultTestType, sendTestEvent } from "../notifications/test-event";
 import { deleteDestination } from "../storage/destinations";
 import { eventById } from "../storage/event-lookups";
 import { fromEventRow } from "../storage/event-rows";
+import { historyOf } from "../storage/partitions";
+import { readPayload } from "../storage/payloads";
 import { entityPath } from "./components";
 import { checkedForm, formOf, fromOwnOrigin } from "./csrf";
 import { renderDestination, requireAdminViewer, signInPage, toSignIn } from "./routes";
@@ -146,9 +148,14 @@ export function consoleActions(app: Hono<ConsoleEnv>): void {
 		const checked = await adminForm(c);
 		if (checked instanceof Response) return checked;
 		const id = c.req.param("id");
-		const row = await eventById(c.env.HISTORY, id);
+		const row = await eventById(historyOf(c.env), id);
 		if (!row) throw new ApiError("not_found", `no event ${id} in the history`);
-		const enqueued = await redeliver(c.env, fromEventRow(row), row.payload, checked.form.destination_id || null);
+		const enqueued = await redeliver(
+			c.env,
+			fromEventRow(row),
+			(await readPayload(c.env, row)) ?? "null",
+			checked.form.destination_id || null,
+		);
 		const back = returnTo(checked.form, entityPath(row.entity_kind, row.entity_key));
 		return c.redirect(withNotice(back, "redelivered", enqueued), 303);
 	});

@@ -7,6 +7,7 @@ import { settingsOf } from "../settings";
 import { findDestination, listDestinations } from "../storage/destinations";
 import { eventById } from "../storage/event-lookups";
 import { destinationOutcomesQuery } from "../storage/overview-lookups";
+import { historyOf } from "../storage/partitions";
 import { accessConfigured } from "./access";
 import { entityPath, viewOf } from "./components";
 import type { Word } from "./i18n";
@@ -81,7 +82,7 @@ export function consolePages(app: Hono<ConsoleEnv>): void {
 		const viewer = signedIn(c);
 		if (!viewer) return toSignIn(c);
 		const id = c.req.param("id");
-		const event = await eventById(c.env.HISTORY, id);
+		const event = await eventById(historyOf(c.env), id);
 		if (!event) throw new ApiError("not_found", `no recorded event ${id}`);
 		return c.redirect(`${entityPath(event.entity_kind, event.entity_key)}?event=${encodeURIComponent(id)}`, 303);
 	});

@@ -2,7 +2,8 @@
  * The events Queue consumer: writes each batch of recorded events to the D1 history, with what
  * each destination that wants them is owed (fan-out), in one transaction, then queues the
  * deliveries and confirms the events to their ledgers. Messages
- * whose payload travelled by reference fetch it from the entity's ledger first. What fails is
+ * whose payload travelled by reference fetch it from the entity's ledger first; payloads are packed
+ * into R2 before the rows that point at them are written (storage/payloads.ts). What fails is
  * retried with backoff; after max_retries the message lands in the dead-letter queue, whose
  * consumer tries once more and otherwise hands the event back to its ledger's outbox, so it
  * reaches D1 whenever D1 recovers.
@@ -19,6 +20,8 @@ import { log } from "../logger";
 import type { EventNotification } from "../model";
 import { listDestinations } from "../storage/destinations";
 import { writeHistory } from "../storage/history";
+import { historyOf } from "../storage/partitions";
+import { storePayloads } from "../storage/payloads";
 import { enqueueDeliveries } from "./enqueue";
 import { owedDeliveries } from "./fan-out";
 import { releaseEntitiesStatement } from "./ordering";
@@ -77,7 +80,9 @@ async function record(messages: readonly Message<EventNotification>[], env: Env,
 		const ordered = destinations.some((d) => d.ordering === "entity");
 		const entities = [...new Set(notifications.map(({ event }) => entityName(event.kind, event.key)))];
 		const then = ordered ? [releaseEntitiesStatement(entities, new Date().toISOString())] : [];
-		const released = await writeHistory(env.HISTORY, notifications, payloads, owed, then);
+		// Payloads go to R2 before the rows that point at them are written.
+		const stored = await storePayloads(env, notifications, payloads);
+		const released = await writeHistory(historyOf(env), notifications, stored, owed, then);
 		await enqueueDeliveries(env, [...owed.filter((o) => o.outcome === "pending"), ...released]);
 		for (const message of ready) message.ack();
 		await confirm(env, notifications);

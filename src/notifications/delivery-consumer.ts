@@ -10,7 +10,10 @@ import { log } from "../logger";
 import { type Settings, settingsOf } from "../settings";
 import { deliveryWork, recordAttempt, setOutcome, type Work } from "../storage/deliveries";
 import { AUTO_DISABLED, type Destination, findDestination } from "../storage/destinations";
-import { fromEventRow } from "../storage/event-rows";
+import { predecessorsElsewhere } from "../storage/event-lookups";
+import { type EventRow, fromEventRow } from "../storage/event-rows";
+import { historyOf } from "../storage/partitions";
+import { readPayload } from "../storage/payloads";
 import { batchOf } from "../storage/rows";
 import { type AttemptResult, attempt, retryDelaySeconds } from "./attempt";
 import { signingSecretOf } from "./destinations";
@@ -37,7 +40,10 @@ async function deliverOne(
 ): Promise<void> {
 	try {
 		const job = message.body;
-		const [destination, work] = await Promise.all([destinationOf(job.destination_id), deliveryWork(env.HISTORY, job)]);
+		const [destination, work] = await Promise.all([
+			destinationOf(job.destination_id),
+			deliveryWork(historyOf(env), job),
+		]);
 		if (!destination || !work || work.delivery.outcome === "delivered" || work.delivery.outcome === "blocked") {
 			return message.ack();
 		}
@@ -64,6 +70,11 @@ async function mustWait(env: Env, destination: Destination, work: Work): Promise
 	if (destination.ordering !== "entity" || !event || delivery.entity === null || delivery.sequence === null) {
 		return false;
 	}
+	const history = historyOf(env);
+	const elsewhere =
+		history.partitions.length > 1
+			? await predecessorsElsewhere(history, event.entity_kind, event.entity_key, delivery.sequence)
+			: 0;
 	const hold = holdStatement(
 		{
 			event_id: delivery.event_id,
@@ -74,8 +85,15 @@ async function mustWait(env: Env, destination: Destination, work: Work): Promise
 			sequence: delivery.sequence,
 		},
 		new Date().toISOString(),
+		elsewhere,
 	);
 	return (await batchOf(env.HISTORY, [hold]))[0].length > 0;
+}
+
+/** A thin body carries no payload, so R2 is not read for it; an expired payload is sent as null. */
+async function eventBody(env: Env, row: EventRow, destination: Destination, settings: Settings) {
+	const payload = destination.payload === "thin" ? "null" : ((await readPayload(env, row)) ?? "null");
+	return notificationBody(fromEventRow(row), payload, destination.payload, settings.PUBLIC_URL);
 }
 
 /** Within the destination's pace: a token of max_per_second and a slot of max_in_flight. */
@@ -100,9 +118,7 @@ async function attemptAndRecord(
 	work: Work,
 ): Promise<void> {
 	const job = message.body;
-	const body = work.event
-		? notificationBody(fromEventRow(work.event), work.event.payload, destination.payload, settings.PUBLIC_URL)
-		: work.ops.body;
+	const body = work.event ? await eventBody(env, work.event, destination, settings) : work.ops.body;
 	const started = Date.now();
 	const result = await signingSecretOf(env, destination).then(
 		(secret) => attempt(destination.url, secret, job.event_id, body, settings.ALLOW_INSECURE_DESTINATIONS),

@@ -22,8 +22,11 @@ export interface InOrder extends DeliveryKey {
 	sequence: number;
 }
 
-/** Marks the delivery blocked if it must wait; returns a row then. */
-export function holdStatement(d: InOrder, at: string): SQL {
+/**
+ * Marks the delivery blocked if it must wait; returns a row then. `elsewhere`: the entity's earlier
+ * events in other partitions of the history (storage/partitions.ts), which only ever grow.
+ */
+export function holdStatement(d: InOrder, at: string, elsewhere = 0): SQL {
 	return sql`UPDATE ${deliveries} SET outcome = 'blocked', updated_at = ${at}
 		WHERE ${deliveries.event_id} = ${d.event_id} AND ${deliveries.destination_id} = ${d.destination_id}
 		AND (
@@ -32,7 +35,7 @@ export function holdStatement(d: InOrder, at: string): SQL {
 				AND earlier.sequence < ${d.sequence} AND earlier.outcome IN ${NOT_DONE})
 			OR (SELECT count(*) FROM ${events}
 				WHERE ${events.entity_kind} = ${d.kind} AND ${events.entity_key} = ${d.key}
-				AND ${events.sequence} < ${d.sequence}) < ${d.sequence - 1}
+				AND ${events.sequence} < ${d.sequence}) < ${d.sequence - 1 - elsewhere}
 		)
 		RETURNING ${deliveries.event_id}`;
 }

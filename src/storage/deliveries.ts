@@ -5,6 +5,7 @@ import { opsEvents } from "./alert-schema";
 import { type DeliveryOutcome, deliveries, deliveryAttempts, destinations } from "./delivery-schema";
 import { eventById } from "./event-lookups";
 import type { EventRow } from "./event-rows";
+import type { History } from "./partitions";
 import { batchOf, inOneBatch, insertRows } from "./rows";
 
 export type Delivery = typeof deliveries.$inferSelect;
@@ -37,8 +38,8 @@ export type Work =
 	| { delivery: Delivery; event: EventRow; ops: null }
 	| { delivery: Delivery; event: null; ops: typeof opsEvents.$inferSelect };
 
-export async function deliveryWork(db: D1Database, key: DeliveryKey): Promise<Work | null> {
-	const d1 = drizzle(db);
+export async function deliveryWork(history: History, key: DeliveryKey): Promise<Work | null> {
+	const d1 = drizzle(history.primary);
 	const [delivery] = await d1
 		.select()
 		.from(deliveries)
@@ -48,7 +49,7 @@ export async function deliveryWork(db: D1Database, key: DeliveryKey): Promise<Wo
 		const [ops] = await d1.select().from(opsEvents).where(eq(opsEvents.id, key.event_id));
 		return ops ? { delivery, event: null, ops } : null;
 	}
-	const event = await eventById(db, key.event_id);
+	const event = await eventById(history, key.event_id);
 	return event ? { delivery, event, ops: null } : null;
 }
 

@@ -72,6 +72,8 @@ export const deliveries = sqliteTable(
 		index("deliveries_by_destination").on(t.destination_id, t.outcome, t.created_at),
 		// The sweep for deliveries left pending (src/notifications/stranded.ts).
 		index("deliveries_by_outcome").on(t.outcome, t.updated_at),
+		// The daily export of deliveries walks one day of them (storage/exports.ts).
+		index("deliveries_by_created").on(t.created_at),
 	],
 );
 

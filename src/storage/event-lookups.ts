@@ -1,11 +1,13 @@
 /**
  * Event lists for partner lookups, always in (received_at, event_id) order: every filter
- * has an index ending in those two columns, so each page is one index range.
+ * has an index ending in those two columns, so each page is one index range. Across partitions
+ * (storage/partitions.ts) a page continues in the next month's partition where one runs out.
  */
 import { and, asc, desc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { EventAnomaly, RecordedResult } from "../model";
-import type { EventRow } from "./event-rows";
+import type { EventRow, PayloadColumnName } from "./event-rows";
+import { type History, partitionsBetween } from "./partitions";
 import { events } from "./schema";
 
 export interface EventFilters {
@@ -26,7 +28,14 @@ export type EventPosition = [receivedAt: string, eventId: string];
 /** Partners page oldest first; the console newest first, the same index walked backwards. */
 export type Direction = "asc" | "desc";
 
-const { payload: _payload, ...listed } = getTableColumns(events);
+const {
+	payload: _payload,
+	payload_key: _key,
+	payload_offset: _offset,
+	payload_length: _length,
+	payload_expired_at: _expired,
+	...listed
+} = getTableColumns(events);
 
 export function eventListQuery(
 	db: D1Database,
@@ -47,23 +56,57 @@ export function eventListQuery(
 		.limit(limit);
 }
 
-export function listEvents(
-	db: D1Database,
+export async function listEvents(
+	history: History,
 	filters: EventFilters,
 	after: EventPosition | null,
 	limit: number,
 	direction: Direction = "asc",
-): Promise<Omit<EventRow, "payload">[]> {
-	return eventListQuery(db, filters, after, limit, direction);
+): Promise<Omit<EventRow, PayloadColumnName>[]> {
+	const rows: Omit<EventRow, PayloadColumnName>[] = [];
+	for (const partition of partitionsInOrder(history, filters, after, direction)) {
+		rows.push(...(await eventListQuery(partition.db, filters, after, limit - rows.length, direction)));
+		if (rows.length >= limit) break;
+	}
+	return rows;
+}
+
+/** The partitions a page may still find rows in, in the page's direction. */
+function partitionsInOrder(history: History, filters: EventFilters, after: EventPosition | null, direction: Direction) {
+	if (direction === "asc") {
+		const since = after && (filters.since === undefined || after[0] > filters.since) ? after[0] : filters.since;
+		return partitionsBetween(history, since, filters.until);
+	}
+	const before = after?.[0];
+	return partitionsBetween(history, filters.since, filters.until)
+		.filter((p) => before === undefined || p.from === null || p.from <= before)
+		.reverse();
 }
 
 export function eventByIdQuery(db: D1Database, eventId: string) {
 	return drizzle(db).select().from(events).where(eq(events.event_id, eventId)).limit(1);
 }
 
-export async function eventById(db: D1Database, eventId: string) {
-	const [row] = await eventByIdQuery(db, eventId);
-	return row ?? null;
+/** One event with its payload columns, from whichever partition holds it. */
+export async function eventById(history: History, eventId: string): Promise<EventRow | null> {
+	const found = await Promise.all(history.partitions.map(async ({ db }) => (await eventByIdQuery(db, eventId))[0]));
+	return found.find((row) => row !== undefined) ?? null;
+}
+
+/** How many events of the entity before `sequence` the partitions other than HISTORY hold (ordering). */
+export async function predecessorsElsewhere(history: History, kind: string, key: string, sequence: number) {
+	const counts = await Promise.all(
+		history.partitions
+			.filter((p) => p.db !== history.primary)
+			.map(async ({ db }) => {
+				const [row] = await drizzle(db)
+					.select({ n: sql<number>`count(*)` })
+					.from(events)
+					.where(and(eq(events.entity_kind, kind), eq(events.entity_key, key), lt(events.sequence, sequence)));
+				return row?.n ?? 0;
+			}),
+	);
+	return counts.reduce((sum, n) => sum + n, 0);
 }
 
 function eventConditions(f: EventFilters): SQL[] {

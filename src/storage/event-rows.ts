@@ -1,18 +1,29 @@
 /** The one mapping between the event model and D1's rows: `events` and `entities`. */
 import type { AnyKind } from "../catalog/catalog";
 import type { EntityState, EventAnomaly, RecordedEvent, RecordedResult, Repair } from "../model";
+import { payloadColumns, type StoredPayload } from "./payloads";
 import type { entities, events } from "./schema";
 
 export type EventRow = typeof events.$inferSelect;
 export type EntityRow = typeof entities.$inferSelect;
 
-export function toEventRow(event: RecordedEvent, payload: string): EventRow {
+/** The columns that say where an event's payload is (storage/payloads.ts). */
+export type PayloadColumnName = "payload" | "payload_key" | "payload_offset" | "payload_length" | "payload_expired_at";
+
+export function toEventRow(event: RecordedEvent, payload: StoredPayload): EventRow {
 	const { kind, key, repair, ...rest } = event;
-	return { ...rest, entity_kind: kind, entity_key: key, repair: repair && JSON.stringify(repair), payload };
+	return {
+		...rest,
+		entity_kind: kind,
+		entity_key: key,
+		repair: repair && JSON.stringify(repair),
+		...payloadColumns(payload),
+		payload_expired_at: null,
+	};
 }
 
-/** The recorded event of a row, with or without its payload column. */
-export function fromEventRow(row: Omit<EventRow, "payload">): RecordedEvent {
+/** The recorded event of a row, with or without its payload columns. */
+export function fromEventRow(row: Omit<EventRow, PayloadColumnName>): RecordedEvent {
 	return {
 		event_id: row.event_id,
 		type: row.type,

@@ -3,27 +3,32 @@
  * one transaction with the deliveries they are owed: an event is in the history exactly when its
  * deliveries exist, which ordered destinations rely on (notifications/ordering.ts). `then` are
  * statements of the same transaction (releasing what waited for these events); their rows return.
+ * With HISTORY_PARTITIONS, events of an older month's partition are written there first, idempotently.
  */
 import { type SQL, sql } from "drizzle-orm";
 import { entityName } from "../catalog/event";
 import type { EntityState, EventNotification } from "../model";
 import { type DeliveryKey, type Owed, owedStatements } from "./deliveries";
-import { toEntityRow, toEventRow } from "./event-rows";
-import { batchOf, insertRows } from "./rows";
+import { type EventRow, toEntityRow, toEventRow } from "./event-rows";
+import { byPartition, type History } from "./partitions";
+import type { StoredPayload } from "./payloads";
+import { batchOf, inOneBatch, insertRows } from "./rows";
 import { entities, entityLinks, events } from "./schema";
 
-/** `payloads` holds the body of every notification whose payload travelled by reference. */
+/** `payloads` says where each event's payload was stored (storage/payloads.ts). */
 export async function writeHistory<T = DeliveryKey>(
-	db: D1Database,
+	history: History,
 	notifications: EventNotification[],
-	payloads: Map<string, string>,
+	payloads: Map<string, StoredPayload>,
 	owed: Owed[] = [],
 	then: SQL[] = [],
 ): Promise<T[]> {
 	if (notifications.length === 0) return [];
-	const eventRows = notifications.map(({ event, payload }) =>
-		toEventRow(event, payload ?? payloads.get(event.event_id) ?? missing(event.event_id)),
+	const rows = notifications.map(({ event }) =>
+		toEventRow(event, payloads.get(event.event_id) ?? missing(event.event_id)),
 	);
+	const { primary: eventRows, elsewhere } = byPartition(history, rows);
+	for (const [db, older] of elsewhere) await inOneBatch(db, insertEvents(older));
 	const latest = new Map<string, EntityState>();
 	for (const { entity } of notifications) {
 		if (!entity) continue;
@@ -36,14 +41,7 @@ export async function writeHistory<T = DeliveryKey>(
 	);
 
 	const statements = [
-		// A resend changes nothing; only an admin's release or discard of a quarantined event is written over it.
-		...insertRows(
-			events,
-			eventRows,
-			sql`ON CONFLICT (event_id) DO UPDATE SET result = excluded.result, anomaly = excluded.anomaly,
-				previous_status = excluded.previous_status, repair = excluded.repair
-				WHERE ${events.result} = 'quarantined' AND excluded.result != 'quarantined'`,
-		),
+		...insertEvents(eventRows),
 		// Notifications arrive in any order: only a newer version of the entity wins.
 		...insertRows(
 			entities,
@@ -55,9 +53,20 @@ export async function writeHistory<T = DeliveryKey>(
 		...insertRows(entityLinks, linkRows, sql`ON CONFLICT DO NOTHING`),
 		...owedStatements(owed, new Date().toISOString()),
 	];
-	return (await batchOf<T>(db, [...statements, ...then])).slice(statements.length).flat();
+	return (await batchOf<T>(history.primary, [...statements, ...then])).slice(statements.length).flat();
+}
+
+/** A resend changes nothing; only an admin's release or discard of a quarantined event is written over it. */
+function insertEvents(rows: EventRow[]): SQL[] {
+	return insertRows(
+		events,
+		rows,
+		sql`ON CONFLICT (event_id) DO UPDATE SET result = excluded.result, anomaly = excluded.anomaly,
+			previous_status = excluded.previous_status, repair = excluded.repair
+			WHERE ${events.result} = 'quarantined' AND excluded.result != 'quarantined'`,
+	);
 }
 
 function missing(eventId: string): never {
-	throw new Error(`payload of ${eventId} was neither inline nor fetched`);
+	throw new Error(`payload of ${eventId} was not stored`);
 }

@@ -1,21 +1,34 @@
 /**
  * Retention: records older than their kind's period are deleted by the Cron Trigger's sweep, a
  * bounded batch at a time (never one statement over D1's limits), oldest first. A period of 0
- * keeps that kind forever. Payloads are kept (issue 16 moves them to R2).
+ * keeps that kind forever. Payloads (kept by default) go their own way: whole R2 packs, and their
+ * rows marked (storage/payload-retention.ts).
  */
 import { sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Env } from "../env";
 import { settingsOf } from "../settings";
 import type { Sweep } from "../sweeps";
 import { alerts } from "./alert-schema";
 import { deliveryAttempts } from "./delivery-schema";
+import { expirePayloads } from "./payload-retention";
 import { changesOf } from "./rows";
 import { receipts } from "./schema";
 
 const BATCH = 1000;
 const BATCHES_PER_RUN = 10;
 
-export interface Kept {
+/** A kind of record deleted by rows of one table, or by its own `purge` (payloads). */
+export type Kept = KeptRows | KeptOtherwise;
+
+interface KeptOtherwise {
+	name: string;
+	days: (settings: ReturnType<typeof settingsOf>) => number;
+	/** One run's bounded work for what is older than `cutoff`: how much went. */
+	purge: (env: Env, cutoff: Date) => Promise<number>;
+}
+
+export interface KeptRows {
 	name: string;
 	table: SQLiteTable;
 	/** An indexed time column: rows older than the period go. */
@@ -40,10 +53,18 @@ export const RETAINED: Kept[] = [
 		only: sql`${alerts.status} = 'resolved'`,
 		days: (s) => s.RESOLVED_ALERTS_RETENTION_DAYS,
 	},
+	{
+		name: "payloads",
+		days: (s) => s.PAYLOADS_RETENTION_DAYS,
+		purge: async (env, cutoff) => {
+			const { rows, packs } = await expirePayloads(env, cutoff);
+			return rows + packs;
+		},
+	},
 ];
 
 /** `DELETE … WHERE rowid IN (SELECT rowid … ORDER BY time LIMIT n)`: one bounded batch. */
-export function purgeStatement(kind: Kept, cutoff: string, limit = BATCH) {
+export function purgeStatement(kind: KeptRows, cutoff: string, limit = BATCH) {
 	const only = kind.only ? sql` AND ${kind.only}` : sql``;
 	return sql`DELETE FROM ${kind.table} WHERE rowid IN (SELECT rowid FROM ${kind.table} WHERE ${kind.time} < ${cutoff}${only} ORDER BY ${kind.time} LIMIT ${limit})`;
 }
@@ -57,6 +78,10 @@ export const retention: Sweep = {
 			const days = kind.days(settings);
 			if (days === 0) continue;
 			const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+			if ("purge" in kind) {
+				purged[kind.name] = await kind.purge(env, new Date(cutoff));
+				continue;
+			}
 			purged[kind.name] = 0;
 			for (let i = 0; i < BATCHES_PER_RUN; i++) {
 				const deleted = await changesOf(env.HISTORY, purgeStatement(kind, cutoff));

@@ -22,8 +22,17 @@ export const events = sqliteTable(
 		sequence: integer().notNull().default(0),
 		/** JSON `Repair`: an admin's correction, release or discard; null for QI Tech's own events. */
 		repair: text(),
-		/** The whole JSON body as received, byte for byte. */
+		/**
+		 * The whole JSON body as received, byte for byte, when it is kept inline; "" when it lives in
+		 * R2 (`payload_key`) or has expired (`payload_expired_at`). See storage/payloads.ts.
+		 */
 		payload: text().notNull(),
+		/** The R2 object (one per consumer batch) holding the payload at these UTF-8 bytes. */
+		payload_key: text(),
+		payload_offset: integer(),
+		payload_length: integer(),
+		/** When payload retention deleted it (PAYLOADS_RETENTION_DAYS). */
+		payload_expired_at: text(),
 	},
 	(t) => [
 		index("events_by_type").on(t.type, t.received_at, t.event_id),

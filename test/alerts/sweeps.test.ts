@@ -14,6 +14,8 @@ describe("the Cron Trigger", () => {
 			"stranded deliveries",
 			"reseal secrets",
 			"retention",
+			"payloads to R2",
+			"daily exports",
 			"alerts.stuck_entities",
 			"alerts.destinations",
 			"alerts.rejections",

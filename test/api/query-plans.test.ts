@@ -32,6 +32,9 @@ import {
 	entityOrderOf,
 } from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
+import { pageStatement } from "../../src/storage/export-kinds";
+import { type ExportFilters, exportListQuery } from "../../src/storage/export-lookups";
+import { EXPORT_KINDS } from "../../src/storage/export-schema";
 import {
 	destinationOutcomesQuery,
 	duplicatesOfEventsQuery,
@@ -227,6 +230,35 @@ describe("lookup query plans", () => {
 		const plan = await planOf(query());
 		expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
 		expect(plan.join("\n")).toMatch(/SEARCH/);
+	});
+
+	it.each(EXPORT_KINDS)(
+		"walks a day of %s for its export in an index's order, with and without a position",
+		async (kind) => {
+			const after = {
+				events: [T, "e"],
+				entities: [T, "asset", "k"],
+				receipts: [T, 7],
+				deliveries: [T, 7],
+				delivery_attempts: [T, 7],
+			};
+			for (const position of [null, after[kind]]) {
+				const plan = await planOf({ toSQL: () => toQuery(pageStatement(kind, "2026-01-01", position, 1000)) });
+				expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+				expect(plan.join("\n")).toMatch(/SEARCH \w+ USING (COVERING )?INDEX/);
+			}
+		},
+	);
+
+	it("serves every export list from an index, with and without a cursor", async () => {
+		for (const filters of subsets<ExportFilters>({ kind: "events", since: "2026-01-01", until: "2026-02-01" })) {
+			for (const position of [null, ["2026-01-05", "events"] as [string, string]]) {
+				const plan = await planOf(exportListQuery(env.HISTORY, filters, position, 51));
+				const unfiltered = Object.keys(filters).length === 0 && position === null;
+				const problems = plan.filter((s) => /TEMP B-TREE/.test(s) || (/^SCAN exports\b/.test(s) && !unfiltered));
+				expect(problems, `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual([]);
+			}
+		}
 	});
 });
 

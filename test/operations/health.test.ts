@@ -19,13 +19,31 @@ describe("health and readiness", () => {
 		expect(await response.json()).toEqual({ ok: true });
 	});
 
-	it("is ready when D1 answers a query and both queues are bound", async () => {
+	it("is ready when D1 answers a query and both queues and the payloads' bucket are bound", async () => {
 		const response = await exports.default.fetch("https://receiver.test/readyz");
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({
 			ok: true,
-			checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok", settings: "ok" },
+			checks: { d1: "ok", events_queue: "ok", deliveries_queue: "ok", payloads: "ok", settings: "ok" },
 		});
+	});
+
+	it("is not ready, naming the bucket, when payloads have nowhere to go", async () => {
+		const response = await call("/readyz", { PAYLOADS: undefined });
+		expect(response.status).toBe(503);
+		const body = await response.json<{ error: { details: Record<string, string> } }>();
+		expect(body.error.details.payloads).toBe("not bound");
+		expect(body.error.details.d1).toBe("ok");
+	});
+
+	it("checks every history partition named, and names the one that is not bound", async () => {
+		const bound = await call("/readyz", { HISTORY_PARTITIONS: "HISTORY_ARCHIVE=2026-06" });
+		expect(bound.status).toBe(200);
+		expect((await bound.json<{ checks: Record<string, string> }>()).checks.history_partitions).toBe("ok");
+		const unbound = await call("/readyz", { HISTORY_PARTITIONS: "HISTORY_ARCHIVE=2026-06,HISTORY_LATER=2026-09" });
+		expect(unbound.status).toBe(503);
+		const body = await unbound.json<{ error: { details: Record<string, string> } }>();
+		expect(body.error.details.history_partitions).toBe("HISTORY_LATER not bound");
 	});
 
 	it("is not ready, naming D1, while D1 fails", async () => {
@@ -45,6 +63,7 @@ describe("health and readiness", () => {
 			d1: "ok",
 			events_queue: "not bound",
 			deliveries_queue: "ok",
+			payloads: "ok",
 			settings: "ok",
 		});
 	});

@@ -63,7 +63,8 @@ describe("retention", () => {
 		expect(await receiptsFrom(ip)).toBe(1);
 	});
 
-	it.each(RETAINED.map((kind) => [kind.name, kind] as const))("finds %s to purge through an index", async (_, kind) => {
+	const byRows = RETAINED.flatMap((kind) => ("table" in kind ? [[kind.name, kind] as const] : []));
+	it.each(byRows)("finds %s to purge through an index", async (_, kind) => {
 		const { sql, params } = toQuery((await import("../../src/storage/retention")).purgeStatement(kind, daysAgo(90)));
 		const { results } = await env.HISTORY.prepare(`EXPLAIN QUERY PLAN ${sql}`)
 			.bind(...params)

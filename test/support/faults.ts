@@ -90,3 +90,16 @@ export function queueNotAnswering<Body>(real: Queue<Body>): Queue<Body> {
 		metrics: () => Promise.reject(new Error("injected fault: queue service down")),
 	});
 }
+
+/** The real R2 bucket, except that every put() fails, as when R2 is unavailable. */
+export function r2WithFailingPuts(real: R2Bucket): R2Bucket {
+	return {
+		head: (key) => real.head(key),
+		get: ((key: string, options?: R2GetOptions) => real.get(key, options)) as R2Bucket["get"],
+		put: () => Promise.reject(new Error("injected fault: R2 unavailable")),
+		createMultipartUpload: (key, options) => real.createMultipartUpload(key, options),
+		resumeMultipartUpload: (key, uploadId) => real.resumeMultipartUpload(key, uploadId),
+		delete: (keys) => real.delete(keys),
+		list: ((options?: R2ListOptions) => real.list(options)) as R2Bucket["list"],
+	};
+}

@@ -8,6 +8,7 @@ import {
 	webCrypto,
 } from "../../simulator/qitech/signer";
 import { ledgerOf as ledgerOfEnv } from "../../src/ledger/ledger-of";
+import { type PayloadColumns, readPayload } from "../../src/storage/payloads";
 
 export const WEBHOOK_URL = "https://receiver.test/webhooks/qitech";
 
@@ -74,4 +75,9 @@ export async function entityRow(kind: string, key: string) {
 	return env.HISTORY.prepare("SELECT * FROM entities WHERE kind = ? AND key = ?")
 		.bind(kind, key)
 		.first<{ status: string; version: number; related: string; anomalies: string }>();
+}
+
+/** The payload of a D1 events row, wherever it is (inline or packed in R2), as the API reads it. */
+export function payloadOfRow(row: Record<string, string | number | null>): Promise<string | null> {
+	return readPayload(env, row as unknown as PayloadColumns);
 }

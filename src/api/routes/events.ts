@@ -4,6 +4,8 @@ import { ApiError } from "../../errors";
 import { RECORDED_RESULTS } from "../../model";
 import { type EventPosition, eventById, listEvents } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
+import { historyOf } from "../../storage/partitions";
+import { readPayload } from "../../storage/payloads";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, eventSchema, eventWithPayloadSchema, kindSchema } from "../schemas";
@@ -71,7 +73,7 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 		const implied = identity.kinds !== null && filters.type !== undefined ? kindOfType(filters.type) : undefined;
 		const kind = listKind(identity, filters.kind ?? implied);
 		const rows = await listEvents(
-			c.env.HISTORY,
+			historyOf(c.env),
 			{ ...filters, kind, since: since && isoTime(since, "since"), until: until && isoTime(until, "until") },
 			after,
 			limit + 1,
@@ -85,9 +87,11 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(getEventRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
 		const identity = c.get("identity");
-		const row = await eventById(c.env.HISTORY, event_id);
+		const row = await eventById(historyOf(c.env), event_id);
 		if (!row || !mayRead(identity, row.entity_kind)) throw new ApiError("not_found", `no recorded event ${event_id}`);
 		const event = fromEventRow(row);
-		return c.json(identity.payloads ? { ...event, payload: row.payload } : event, 200);
+		if (!identity.payloads) return c.json(event, 200);
+		const payload = await readPayload(c.env, row);
+		return c.json(payload === null ? { ...event, payload_expired: true } : { ...event, payload }, 200);
 	});
 }

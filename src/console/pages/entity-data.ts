@@ -22,6 +22,8 @@ import { entityListQuery } from "../../storage/entity-lookups";
 import { eventById } from "../../storage/event-lookups";
 import { fromEntityRow } from "../../storage/event-rows";
 import { duplicatesOfEventsQuery } from "../../storage/overview-lookups";
+import { historyOf } from "../../storage/partitions";
+import { readPayload } from "../../storage/payloads";
 
 export const HISTORY_PAGE = 50;
 const MEMBERS_SHOWN = 50;
@@ -54,7 +56,7 @@ export async function entityData(
 	const ids = page.history.map((e) => e.event_id);
 	const asked = openEvent !== null && ids.includes(openEvent) ? openEvent : null;
 	const related = LINKS.includes(kind) ? `${kind}:${key}` : "-";
-	const [[deliveries, attempts, resends, members, urls], payloadRow] = await Promise.all([
+	const [[deliveries, attempts, resends, members, urls], payload] = await Promise.all([
 		drizzle(env.HISTORY).batch([
 			deliveriesOfEventsQuery(env.HISTORY, ids),
 			attemptsOfEventsQuery(env.HISTORY, ids),
@@ -62,7 +64,7 @@ export async function entityData(
 			entityListQuery(env.HISTORY, { related }, null, MEMBERS_SHOWN),
 			destinationUrlsQuery(env.HISTORY),
 		]),
-		asked && identity.payloads ? eventById(env.HISTORY, asked) : null,
+		asked && identity.payloads ? payloadOfEvent(env, asked) : null,
 	]);
 	const destinations = identity.role === "admin" ? urls : [];
 	return {
@@ -74,7 +76,7 @@ export async function entityData(
 		resends: new Map(resends.map((r) => [r.event_id ?? "", r.resends])),
 		members: members.map(fromEntityRow).filter((m) => mayRead(identity, m.kind)),
 		destinations,
-		payload: asked ? { eventId: asked, body: payloadRow?.payload ?? null, refused: !identity.payloads } : null,
+		payload: asked ? { eventId: asked, body: payload ?? null, refused: !identity.payloads } : null,
 	};
 }
 
@@ -94,4 +96,10 @@ export function prettyPayload(body: string): string {
 	} catch {
 		return body;
 	}
+}
+
+/** The payload of one event as received (from R2 when it is there), or null once expired. */
+async function payloadOfEvent(env: Env, eventId: string): Promise<string | null> {
+	const row = await eventById(historyOf(env), eventId);
+	return row ? readPayload(env, row) : null;
 }

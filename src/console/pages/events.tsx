@@ -9,6 +9,7 @@ import type { Env } from "../../env";
 import { EVENT_ANOMALIES, RECORDED_RESULTS } from "../../model";
 import { type EventPosition, listEvents } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
+import { historyOf } from "../../storage/partitions";
 import { Badge, Choice, EntityLink, Pager, type View, When } from "../components";
 import { Page } from "../layout";
 
@@ -53,7 +54,7 @@ export async function eventsData(env: Env, identity: Identity, search: EventSear
 		since: typedTime(search.since, "since"),
 		until: typedTime(search.until, "until"),
 	};
-	const rows = await listEvents(env.HISTORY, filters, after, PAGE + 1, "desc");
+	const rows = await listEvents(historyOf(env), filters, after, PAGE + 1, "desc");
 	return paginate(rows.map(fromEventRow), PAGE, ORDER, (e) => [e.received_at, e.event_id]);
 }
 
