@@ -116,6 +116,8 @@ function eventConditions(f: EventFilters): SQL[] {
 	if (f.key !== undefined) where.push(eq(events.entity_key, f.key));
 	if (f.status !== undefined) where.push(eq(events.status, f.status));
 	if (f.result !== undefined) where.push(eq(events.result, f.result));
+	// Repeats the partial index's condition, which is how SQLite knows it may use it.
+	if (f.result !== undefined && f.result !== "accepted") where.push(sql`result <> 'accepted'`);
 	if (f.anomaly !== undefined) where.push(eq(events.anomaly, f.anomaly));
 	if (f.since !== undefined) where.push(gte(events.received_at, f.since));
 	if (f.until !== undefined) where.push(lt(events.received_at, f.until));

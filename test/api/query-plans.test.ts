@@ -113,6 +113,19 @@ describe("lookup query plans", () => {
 		}
 	});
 
+	it("lists accepted events by walking an index in order, never sorting (only other results are indexed)", async () => {
+		const combos = subsets<EventFilters>({ type: "trade_receivables.asset_status_change", kind: "asset", since: T });
+		for (const filters of combos) {
+			for (const position of [null, [T, "e"] as [string, string]]) {
+				const plan = await planOf(eventListQuery(env.HISTORY, { ...filters, result: "accepted" }, position, 51));
+				expect(plan.join("\n")).not.toMatch(/TEMP B-TREE|SCAN events$/m);
+				expect(plan.join("\n")).toMatch(/USING (COVERING )?INDEX events_by_/);
+			}
+		}
+		const stale = await planOf(eventListQuery(env.HISTORY, { result: "stale" }, null, 51));
+		expect(stale.join("\n")).toMatch(/SEARCH events USING INDEX events_by_result \(result=\?\)/);
+	});
+
 	it("serves every event list the routes issue from an index, with and without a cursor", async () => {
 		const combos = subsets<EventFilters>({
 			type: "trade_receivables.asset_status_change",
