@@ -23,7 +23,7 @@ function stepBody(lane, step, drift = noDrift) {
 		at: eventTime(lane.index, step),
 		links: lane.links,
 	};
-	const strayed = drift();
+	const strayed = drift(event.type);
 	if (strayed?.what === "status") event.status = strayed.name;
 	if (strayed?.what === "field") event.extra = { [strayed.name]: "undocumented" };
 	const body = eventBody(event);
@@ -42,7 +42,7 @@ function ofUnknownType(body, type, name) {
 
 /** Shares of the new steps that stray from the documented contract, by how. */
 const DRIFT_SHARES = { field: 0.05, status: 0.01, type: 0.005 };
-/** Each new field, status or type name is sent this many times: one alert opened, the rest counted on it. */
+/** Each new field, status or type name is sent this many times per type: one alert opened, the rest counted on it. */
 const DRIFT_NAME_USES = 4;
 
 /**
@@ -52,11 +52,16 @@ const DRIFT_NAME_USES = 4;
  */
 function drifting(random) {
 	const tag = randomUUID().slice(0, 8);
-	const uses = { field: 0, status: 0, type: 0 };
-	return () => {
+	// Counted per type: a field's or a status's alert is per type and name.
+	const uses = new Map();
+	return (type) => {
 		let r = random();
 		for (const [what, share] of Object.entries(DRIFT_SHARES)) {
-			if (r < share) return { what, name: `drift_${what}_${tag}_${Math.floor(uses[what]++ / DRIFT_NAME_USES)}` };
+			if (r < share) {
+				const n = uses.get(`${what}:${type}`) ?? 0;
+				uses.set(`${what}:${type}`, n + 1);
+				return { what, name: `drift_${what}_${tag}_${Math.floor(n / DRIFT_NAME_USES)}` };
+			}
 			r -= share;
 		}
 		return null;
