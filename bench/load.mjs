@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { WEBHOOK_PATH } from "../src/ingress/webhook-path.ts";
 import { signers } from "./events.mjs";
-import { mixedEvents, oneEvent, uniqueEvents } from "./flows.mjs";
+import { driftingEvents, mixedEvents, oneEvent, uniqueEvents } from "./flows.mjs";
 import { devVars } from "./runtime.mjs";
 
-const FLOWS = { unique: uniqueEvents, one: oneEvent, mix: mixedEvents };
+const FLOWS = { unique: uniqueEvents, one: oneEvent, mix: mixedEvents, "mix-drift": driftingEvents };
 /** Requests a worker that needs no fresh events (bare, or one event repeated) cycles through. */
 const CYCLE = 2000;
 /**

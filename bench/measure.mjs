@@ -16,11 +16,13 @@ const message = (child) =>
  * `settled()` tells whether the runtime still owes work for this load (the receiver's and full's
  * queues); `evictionMs`, when the load created Durable Objects, how long to wait for workerd to
  * evict them (it does ~10 s after their last request), so that their eviction is counted too.
+ * `drain()`, when the run leaves work whose end is a figure of its own (deliveries to forward),
+ * waits for it right after the load and answers how long it took (`drainMs`).
  * `around.start()`/`around.stop()` bracket the measured part (bench/profile.mjs's profiler).
  */
 export async function measure(
 	runtime,
-	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0, around },
+	{ target, spec, connections, warmupMs, durationMs, quietMs, settled, evictionMs = 0, drain, around },
 ) {
 	const child = fork(join(import.meta.dirname, "load.mjs"), {
 		execArgv: ["--import", "tsx", "--disable-warning=ExperimentalWarning"],
@@ -35,6 +37,7 @@ export async function measure(
 		const cpuBefore = treeCpuMs(runtime.pid);
 		child.send({ type: "go" });
 		const { run, answers, issued, unread } = await message(child);
+		const drainMs = drain ? await drain() : undefined;
 		const idle = await waitUntilIdle(runtime.pid, { quietMs, done: settled, minMs: evictionMs });
 		const cpuMs = treeCpuMs(runtime.pid) - cpuBefore;
 		await around?.stop();
@@ -46,6 +49,7 @@ export async function measure(
 			cpuMs,
 			cpuPerRequest: cpuMs / run.requests,
 			operations: operationsPer(countersBefore, countersAfter),
+			drainMs,
 			settleMs: idle.waitedMs,
 			settled: idle.idle,
 			loadavg: [loadBefore, loadAverage()[0]],
@@ -58,9 +62,14 @@ export async function measure(
 	}
 }
 
-/** Whether the receiver consumed every event its ledgers sent to the Queue, and full stored every message in D1. */
-export const settledFor = (urls) => async () => {
-	const totals = await (await fetch(`${urls.receiver}/__bench/notifications?totals`)).json();
-	const full = await (await fetch(`${urls.full}/__bench/settled`)).json();
-	return totals.consumed >= totals.sent && full.settled;
-};
+/**
+ * Whether the receiver consumed every event its ledgers sent to the Queue, and full stored every
+ * message in D1; and `more()`, when a scenario owes more (its deliveries).
+ */
+export const settledFor =
+	(urls, more = async () => true) =>
+	async () => {
+		const totals = await (await fetch(`${urls.receiver}/__bench/notifications?totals`)).json();
+		const full = await (await fetch(`${urls.full}/__bench/settled`)).json();
+		return totals.consumed >= totals.sent && full.settled && (await more());
+	};

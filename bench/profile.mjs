@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { withForwarding } from "./forwarding.mjs";
 import { measure, settledFor } from "./measure.mjs";
 import { out, startRuntime } from "./runtime.mjs";
 import { INGESTION, ingestionSpec } from "./scenarios.mjs";
@@ -33,6 +34,7 @@ const STEPS = {
 	"ledger record()": /^record$/,
 	"ledger drain (alarm)": /^drain$/,
 	"events consumer (D1 history, fan-out)": /^consumeEvents$|^fanOut$/,
+	"delivery consumer (ordering, attempts)": /^consumeDeliveries$/,
 	"receipts flush": /^flushSoon$/,
 	"console.log": /^log$/,
 };
@@ -94,21 +96,27 @@ try {
 	await inspector.send("Profiler.enable");
 	await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
 	let profile;
-	const run = await measure(runtime, {
-		target: worker,
-		spec: ingestionSpec(scenario, worker),
-		connections: Number(args.connections),
-		warmupMs: 1000,
-		durationMs: Number(args.duration) * 1000,
-		quietMs: 1200,
-		settled: settledFor(runtime.urls),
-		around: {
-			start: () => inspector.send("Profiler.start"),
-			stop: async () => {
-				profile = (await inspector.send("Profiler.stop")).profile;
+	let run;
+	const profiled = async (owed = {}) => {
+		run = await measure(runtime, {
+			target: worker,
+			spec: ingestionSpec(scenario, worker),
+			connections: Number(args.connections),
+			warmupMs: 1000,
+			durationMs: Number(args.duration) * 1000,
+			quietMs: 1200,
+			settled: settledFor(runtime.urls, owed.settled),
+			drain: worker === "receiver" ? owed.drain : undefined,
+			around: {
+				start: () => inspector.send("Profiler.start"),
+				stop: async () => {
+					profile = (await inspector.send("Profiler.stop")).profile;
+				},
 			},
-		},
-	});
+		});
+	};
+	if (scenario.forwarding) await withForwarding(runtime, profiled);
+	else await profiled();
 	inspector.close();
 	const file = join(out, `${scenario.id}-${worker}.cpuprofile`);
 	writeFileSync(file, JSON.stringify(profile));

@@ -9,6 +9,7 @@
 
 import type { Env } from "../src/env";
 import receiver, { EntityLedger as Ledger } from "../src/index";
+import type { Confirmed } from "../src/ledger/tables";
 import type { EventNotification, IncomingEvent } from "../src/model";
 import type { QueueMessage } from "../src/notifications/queues";
 import { COUNTERS_PATH, counters, countersResponse, isBenchPath } from "./meters/counters";
@@ -39,6 +40,10 @@ export class EntityLedger extends Ledger {
 
 	override payloadOf(eventId: string) {
 		return durableRequest(() => super.payloadOf(eventId));
+	}
+
+	override confirm(confirmed: Confirmed[]) {
+		return durableRequest(() => super.confirm(confirmed));
 	}
 
 	override requeue(eventId: string, delayMs: number) {

@@ -1,6 +1,7 @@
 // Medians over the rounds, ratios to the baselines, the targets, the tables, bench/results.json.
 import { cpus, loadavg } from "node:os";
 import { capacityLines } from "./capacity.mjs";
+import { forwardingLines } from "./forwarding.mjs";
 import { OPERATIONS, operationsTable } from "./operations.mjs";
 
 const FIGURES = ["rps", "p50", "p99", "cpu"];
@@ -61,7 +62,46 @@ function table(scenarios) {
 }
 
 /** The scenarios whose targets are set against `full` (the duplicate path's is against the floor). */
-const AGAINST_FULL = ["unique-hs256", "unique-es512", "mix"];
+const AGAINST_FULL = ["unique-hs256", "unique-es512", "mix", "mix-drift", "mix-forwarding"];
+/** The mix with one of the receiver's features at work: compared with the plain mix's receiver too. */
+const AGAINST_MIX = ["mix-drift", "mix-forwarding"];
+/** The operations per event that the comparison with the mix shows. */
+const MIX_OPERATIONS = ["do_requests", "d1_rows_read", "d1_rows_written", "queue_operations"];
+
+const difference = (a, b) => (a == null || b == null ? null : a - b);
+const signed = (v, digits) => (v === null ? "—" : `${v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
+
+/** Each AGAINST_MIX scenario's receiver next to the mix's: ratios of req/s and p99, differences of the rest. */
+function againstMix(scenarios) {
+	const mix = scenarios.find((s) => s.id === "mix")?.workers.receiver;
+	if (!mix) return [];
+	return scenarios
+		.filter((s) => AGAINST_MIX.includes(s.id) && s.workers.receiver)
+		.map(({ id, workers: { receiver: r } }) => ({
+			id,
+			to_mix: { rps: ratio(r.rps, mix.rps), p99: ratio(r.p99, mix.p99) },
+			plus_mix: Object.fromEntries([
+				["cpu", difference(r.cpu, mix.cpu)],
+				...MIX_OPERATIONS.map((k) => [k, difference(r.operations?.[k], mix.operations?.[k])]),
+			]),
+			figures: { rps: r.rps, p99: r.p99, cpu: r.cpu, ...r.operations },
+		}));
+}
+
+function mixTable(rows) {
+	const names = MIX_OPERATIONS.map((k) => `${OPERATIONS[k]} (+mix)`);
+	const head = `| scenario | req/s (×mix) | p99 ms (×mix) | CPU ms/event (+mix) | ${names.join(" | ")} |`;
+	const lines = rows.map(({ id, to_mix, plus_mix, figures }) => {
+		const cells = [
+			`${number("rps", figures.rps)} (${fixed(to_mix.rps, 2)})`,
+			`${number("p99", figures.p99)} (${fixed(to_mix.p99, 2)})`,
+			`${number("cpu", figures.cpu)} (${signed(plus_mix.cpu, 3)})`,
+			...MIX_OPERATIONS.map((k) => `${fixed(figures[k] ?? null, 2)} (${signed(plus_mix[k], 2)})`),
+		];
+		return `| ${id} | ${cells.join(" | ")} |`;
+	});
+	return [head, `|${" --- |".repeat(MIX_OPERATIONS.length + 4)}`, ...lines].join("\n");
+}
 
 /** The issue's targets, each with what was measured. */
 function targets(scenarios) {
@@ -75,6 +115,12 @@ function targets(scenarios) {
 			check(`${s.id}: p99 ≤ 1.2× full`, r.to_full.p99, 1.2, r.to_full.p99 <= 1.2);
 			const extra = r.cpu - full.cpu;
 			check(`${s.id}: CPU ≤ full + 0.3 ms/event`, extra, 0.3, extra <= 0.3);
+		}
+		const mix = scenarios.find((x) => x.id === "mix")?.workers.receiver;
+		if (r && mix && AGAINST_MIX.includes(s.id)) {
+			// The issue's "ingestion throughput must not drop", with the tolerances of the targets above.
+			check(`${s.id}: req/s ≥ 0.9× mix`, ratio(r.rps, mix.rps), 0.9, ratio(r.rps, mix.rps) >= 0.9);
+			check(`${s.id}: p99 ≤ 1.2× mix`, ratio(r.p99, mix.p99), 1.2, ratio(r.p99, mix.p99) <= 1.2);
 		}
 		if (r?.to_floor && s.id === "duplicate")
 			check("duplicate: req/s ≥ 0.9× floor", r.to_floor.rps, 0.9, r.to_floor.rps >= 0.9);
@@ -114,9 +160,12 @@ export function summarise(scenario, runs) {
 /** Prints the table, the targets and the consistency verdict; returns bench/results.json's content. */
 export function report({ started, options, scenarios, capacity, rowsRead, consistency, failedRuns, errors }) {
 	const checks = targets(scenarios);
+	const mixRows = againstMix(scenarios);
 	console.log(
 		`\n${table(scenarios)}\n\nOperations per request:\n\n${operationsTable(scenarios)}\n\n${capacityLines(capacity)}\n\n${targetLines(checks)}\n`,
 	);
+	if (mixRows.length) console.log(`Against the mix (the receiver's):\n\n${mixTable(mixRows)}\n`);
+	for (const s of scenarios.filter((x) => x.forwarding)) console.log(`${forwardingLines(s)}\n`);
 	console.log(
 		consistency.consistent ? "consistent" : `INCONSISTENT: ${JSON.stringify(consistency.differences, null, 2)}`,
 	);
@@ -134,6 +183,7 @@ export function report({ started, options, scenarios, capacity, rowsRead, consis
 		capacity,
 		lookup_rows_read: rowsRead,
 		targets: checks,
+		against_mix: mixRows,
 		consistency,
 		failed_runs: failedRuns,
 		worker_errors: { count: errors.length, first: errors.slice(0, 5) },

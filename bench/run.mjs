@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { capacityOf, capacitySnapshot } from "./capacity.mjs";
 import { checkConsistency } from "./consistency.mjs";
+import { withForwarding } from "./forwarding.mjs";
 import { countEvents, cursorHalfWay, ingestSample, loadBulk, pageRowsRead } from "./history.mjs";
 import { measure, settledFor } from "./measure.mjs";
 import { report, summarise } from "./report.mjs";
@@ -80,7 +81,8 @@ async function main() {
 		const file = options.quick ? join(out, "results-quick.json") : join(root, "bench", "results.json");
 		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 		console.log(`figures written to ${file}`);
-		return consistency.consistent && failedRuns.length === 0;
+		const forwarded = bench.scenarios.every((s) => s.forwarding?.ok !== false);
+		return consistency.consistent && failedRuns.length === 0 && forwarded;
 	} finally {
 		await runtime.mf.dispose();
 	}
@@ -118,28 +120,39 @@ async function ingestion(bench) {
 		const measured = scenario.id === "mix";
 		const before = measured && (await capacitySnapshot(bench.runtime));
 		const answered = bench.evidence.answers.length;
-		await series(bench, { ...scenario, kind: "ingestion" }, workers, options.evictionMs);
+		const run = (owed) => series(bench, { ...scenario, kind: "ingestion" }, workers, options.evictionMs, owed);
+		if (!scenario.forwarding) await run();
+		else {
+			const forwarding = await withForwarding(bench.runtime, run);
+			bench.scenarios.at(-1).forwarding = forwarding;
+		}
 		if (!measured) continue;
 		const answers = bench.evidence.answers.slice(answered);
 		bench.capacity = await capacityOf(bench.runtime, before, await capacitySnapshot(bench.runtime), answers);
 	}
 }
 
-/** `options.rounds` rounds of one run per worker, in turn; the medians go to `bench.scenarios`. */
-async function series(bench, scenario, workers, evictionMs = 0) {
-	const settled = settledFor(bench.runtime.urls);
+/**
+ * `options.rounds` rounds of one run per worker, in turn; the medians go to `bench.scenarios`.
+ * `owed`: what else the receiver's runs owe before the runtime is settled (`settled`), and the
+ * wait for it after each of its loads (`drain`), as bench/forwarding.mjs gives them.
+ */
+async function series(bench, scenario, workers, evictionMs = 0, owed = {}) {
+	const settled = settledFor(bench.runtime.urls, owed.settled);
 	const runs = Object.fromEntries(workers.map(([target]) => [target, []]));
 	for (let round = 0; round < options.rounds; round++) {
 		for (const [target, spec] of workers) {
 			const evicting = target === "bare" ? 0 : evictionMs;
+			const drain = target === "receiver" ? owed.drain : undefined;
 			const run = keep(
 				bench.evidence,
-				await measure(bench.runtime, { target, spec, ...options, settled, evictionMs: evicting }),
+				await measure(bench.runtime, { target, spec, ...options, settled, evictionMs: evicting, drain }),
 			);
 			runs[target].push(run);
 			const figures = `${Math.round(run.rps)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms`;
+			const drained = run.drainMs === undefined ? "" : `, ${drainNote(run.drainMs)}`;
 			console.log(
-				`  ${scenario.id}${scenario.events ? `@${scenario.events}` : ""} ${target}: ${figures}, ${run.cpuPerRequest.toFixed(3)} CPU ms/req`,
+				`  ${scenario.id}${scenario.events ? `@${scenario.events}` : ""} ${target}: ${figures}, ${run.cpuPerRequest.toFixed(3)} CPU ms/req${drained}`,
 			);
 		}
 	}
@@ -153,6 +166,11 @@ function keep(evidence, { answers, issued, unread, ...run }) {
 	for (const id of unread ?? []) evidence.unread.add(id);
 	return { ...run, unread: unread?.length };
 }
+
+const drainNote = (ms) =>
+	ms === null
+		? "deliveries still owed at the time bound"
+		: `every delivery delivered ${(ms / 1000).toFixed(1)} s after the load`;
 
 /** Runs in which a worker answered anything but 200: their figures are not the worker's. */
 function failures(scenarios) {

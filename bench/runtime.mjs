@@ -1,6 +1,7 @@
-// One workerd process with the three workers of the benchmark, each on its own loopback
-// socket, no inspector: the receiver as deployed (bundled by `wrangler deploy --dry-run`, with
-// local D1, Durable Objects and Queues) and the three baselines. Fresh storage on every start.
+// One workerd process with the workers of the benchmark, each on its own loopback socket, no
+// inspector: the receiver as deployed (bundled by `wrangler deploy --dry-run`, with local D1,
+// Durable Objects and Queues), the three baselines and the stand-in partner its destinations
+// point at in the forwarding scenario. Fresh storage on every start.
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -16,6 +17,18 @@ export const out = join(root, "bench", "out");
 export const devVars = parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8"));
 
 export const PARTNER_KEY = "bench-partner-key";
+export const ADMIN_KEY = "bench-admin-key";
+
+/**
+ * The receiver's settings for the bench: its API keys, and for the forwarding scenario
+ * destinations on the partner's loopback socket, retried after ~1 s instead of 5.
+ */
+const SETTINGS = {
+	PARTNER_API_KEYS: PARTNER_KEY,
+	ADMIN_API_KEYS: ADMIN_KEY,
+	ALLOW_INSECURE_DESTINATIONS: "true",
+	DELIVERY_RETRY_BASE_SECONDS: "1",
+};
 
 /** A console session of the first admin key of .dev.vars.example: its cookie, as a browser sends it back. */
 export async function consoleSession(url) {
@@ -36,6 +49,7 @@ const WORKERS = [
 	{ name: "bare", config: "bench/baselines/bare.toml" },
 	{ name: "floor", config: "bench/baselines/floor.toml" },
 	{ name: "full", config: "bench/baselines/full.toml" },
+	{ name: "partner", config: "bench/baselines/partner.toml" },
 ];
 
 /** Bundles a worker as `wrangler deploy` would upload it. */
@@ -63,7 +77,7 @@ async function workerOptions(worker) {
 		modules: true,
 		scriptPath: script,
 		modulesRoot: dirname(script),
-		bindings: { ...options.bindings, ...devVars, PARTNER_API_KEYS: PARTNER_KEY },
+		bindings: { ...options.bindings, ...devVars, ...SETTINGS },
 		// Production's limiter call is kept; its limit is lifted so the load is never refused.
 		...(options.ratelimits && { ratelimits: liftLimits(options.ratelimits) }),
 		unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
@@ -77,7 +91,7 @@ function liftLimits(ratelimits) {
 }
 
 /**
- * Starts the runtime: `{ mf, urls: { receiver, bare, floor, full }, pid, db }`. With `inspect`
+ * Starts the runtime: `{ mf, urls: { receiver, bare, floor, full, partner }, pid, db }`. With `inspect`
  * (bench/profile.mjs only) that worker's isolate is open to the V8 inspector at
  * ws://127.0.0.1:<inspectorPort>/<worker>; the measured runs never set it.
  */

@@ -30,6 +30,21 @@ export const INGESTION = [
 		sign: "hs256",
 		about: "48 entities at a time along their documented flows, all ten types, 10% resends, 5% out of order",
 	},
+	{
+		id: "mix-drift",
+		name: "realistic mix, contract drift",
+		flow: "mix-drift",
+		sign: "hs256",
+		about: "the mix, of whose steps 5% carry an undocumented field, 1% an unknown status, 0.5% an unknown type",
+	},
+	{
+		id: "mix-forwarding",
+		name: "realistic mix, forwarded",
+		flow: "mix",
+		sign: "hs256",
+		forwarding: true,
+		about: "the mix, forwarded to two destinations: one ordered by entity refusing every first attempt, one accepting",
+	},
 ];
 
 export function ingestionSpec(scenario, target) {
