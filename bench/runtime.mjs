@@ -30,13 +30,12 @@ const SETTINGS = {
 	DELIVERY_RETRY_BASE_SECONDS: "1",
 };
 
-/** A console session of the first admin key of .dev.vars.example: its cookie, as a browser sends it back. */
+/** A console session of the bench's admin key: its cookie, as a browser sends it back. */
 export async function consoleSession(url) {
-	const key = devVars.ADMIN_API_KEYS.split(",")[0];
 	const response = await fetch(`${url}/console/sign-in`, {
 		method: "POST",
 		headers: { origin: url, "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({ key }),
+		body: new URLSearchParams({ key: ADMIN_KEY }),
 		redirect: "manual",
 	});
 	const cookie = response.headers.getSetCookie().find((c) => c.startsWith("console_session="));
