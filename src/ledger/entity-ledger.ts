@@ -200,7 +200,7 @@ export class EntityLedger extends DurableObject<Env> {
 		});
 		this.sequence = recorded.sequence;
 		this.entity = next;
-		this.outbox.owe();
+		this.outbox.owe(recorded.sequence);
 	}
 
 	private repairEvent(repaired: RecordedEvent, next: EntityState | null): void {

@@ -15,7 +15,7 @@ import {
 	confirmEvents,
 	countFailedSend,
 	countResend,
-	outboxSize,
+	oldestOwed,
 	readOutbox,
 	requeueEvent,
 } from "./tables";
@@ -37,6 +37,8 @@ export class Outbox {
 	/** When each event was last handed to the Queue (lost on eviction: then the alarm sends again). */
 	private readonly sentAt = new Map<number, number>();
 	private alarmAt: number | null = null;
+	/** No event before this seq is owed; null: none is. Kept so the outbox is read as a rowid range. */
+	private owedFrom: number | null = null;
 	private sending: Promise<void> | null = null;
 	/** Bumped whenever something is owed, so a send in progress knows to look again. */
 	private changes = 0;
@@ -48,12 +50,14 @@ export class Outbox {
 	/** At start: learn the alarm, and set one if something is owed without. */
 	async restore(hasTables: boolean): Promise<void> {
 		this.alarmAt = await this.parts.storage.getAlarm();
-		if (this.alarmAt === null && hasTables && outboxSize(this.parts.sql) > 0) this.alarmIn(0);
+		this.owedFrom = hasTables ? oldestOwed(this.parts.sql) : null;
+		if (this.alarmAt === null && this.owedFrom !== null) this.alarmIn(0);
 	}
 
-	/** Something was committed (`seq`, when one was changed): send it now, in the background (the alarm covers a send that never ends). */
-	owe(seq?: number): void {
-		if (seq !== undefined) this.sentAt.delete(seq);
+	/** Event `seq` was committed (new or changed): send it now, in the background (the alarm covers a send that never ends). */
+	owe(seq: number): void {
+		this.sentAt.delete(seq);
+		this.owedFrom = Math.min(this.owedFrom ?? seq, seq);
 		this.changes++;
 		this.sending ??= this.send(false).finally(() => {
 			this.sending = null;
@@ -61,7 +65,11 @@ export class Outbox {
 	}
 
 	confirm(confirmed: Confirmed[]): void {
-		for (const seq of confirmEvents(this.parts.sql, confirmed)) this.sentAt.delete(seq);
+		const seqs = confirmEvents(this.parts.sql, confirmed);
+		for (const seq of seqs) this.sentAt.delete(seq);
+		if (this.owedFrom !== null && seqs.includes(this.owedFrom)) {
+			this.owedFrom = oldestOwed(this.parts.sql, this.owedFrom);
+		}
 	}
 
 	/** Back in the outbox, to be sent after `delayMs` (a dead-lettered event, a re-drive). */
@@ -69,6 +77,7 @@ export class Outbox {
 		const seq = requeueEvent(this.parts.sql, eventId);
 		if (seq === null) return false;
 		this.sentAt.delete(seq);
+		this.owedFrom = Math.min(this.owedFrom ?? seq, seq);
 		this.alarmIn(delayMs);
 		return true;
 	}
@@ -85,9 +94,11 @@ export class Outbox {
 		let resends = 0;
 		for (;;) {
 			const changesBefore = this.changes;
+			if (this.owedFrom === null) break;
+			const from = this.owedFrom;
 			const now = Date.now();
 			const recent = [...this.sentAt].filter(([, at]) => at > now - confirmAfterMs).map(([seq]) => seq);
-			const due = readOutbox(sql, DRAIN_BATCH, recent);
+			const due = readOutbox(sql, from, DRAIN_BATCH, recent);
 			if (due.length === 0) break;
 			const again = due.filter((e) => fromAlarm && (e.unsent > 0 || this.sentAt.has(e.seq)));
 			if (again.length > 0)
@@ -102,7 +113,7 @@ export class Outbox {
 					for (const seq of batch.seqs) this.sentAt.set(seq, Date.now());
 				}
 			} catch (err) {
-				countFailedSend(sql);
+				countFailedSend(sql, from);
 				const attempts = Math.max(...due.map((e) => e.unsent)) + 1;
 				const delay = backoff(attempts, 1000, MAX_BACKOFF_MS);
 				const first = due[0].record;

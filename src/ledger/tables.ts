@@ -4,9 +4,10 @@ import type { EntityState, RecordedEvent } from "../model";
 
 /**
  * Two tables: the entity's state (one row) and its events. An event waits in the outbox while
- * `unsent` is not NULL (it counts the failed sends); the partial index keeps the outbox cheap to
- * find in ledgers with long histories. `seq` is the rowid: events are never deleted, so it only
- * grows, without AUTOINCREMENT's extra table.
+ * `unsent` is not NULL (it counts the failed sends). `seq` is the rowid: events are never
+ * deleted, so it only grows, without AUTOINCREMENT's extra table. The outbox has no index (each
+ * index entry is a billed row written, twice per event: owed, then confirmed): it is read as a
+ * rowid range from the oldest owed event (`from`), which the Outbox keeps (outbox.ts).
  */
 export function createTables(sql: SqlStorage): void {
 	sql.exec(`
@@ -18,12 +19,17 @@ export function createTables(sql: SqlStorage): void {
 			record TEXT NOT NULL,
 			payload TEXT NOT NULL
 		);
-		CREATE INDEX IF NOT EXISTS outbox ON events (seq) WHERE unsent IS NOT NULL;
 	`);
 }
 
+/** Whether the tables exist; a ledger from before drops its outbox index here, once. */
 export function hasTables(sql: SqlStorage): boolean {
-	return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity'").toArray().length > 0;
+	const names = sql
+		.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name IN ('entity', 'outbox')")
+		.toArray()
+		.map((row) => row.name);
+	if (names.includes("outbox")) sql.exec("DROP INDEX outbox");
+	return names.includes("entity");
 }
 
 export function readEntity(sql: SqlStorage): EntityState | null {
@@ -79,12 +85,13 @@ export interface OutboxEntry {
 	payload: string;
 }
 
-/** The oldest notifications still owed but those just sent (`except`), with what they carry. */
-export function readOutbox(sql: SqlStorage, limit: number, except: number[]): OutboxEntry[] {
+/** The oldest notifications still owed from `from` on, but those just sent (`except`), with what they carry. */
+export function readOutbox(sql: SqlStorage, from: number, limit: number, except: number[]): OutboxEntry[] {
 	return sql
 		.exec<{ seq: number; unsent: number; record: string; payload: string }>(
-			`SELECT seq, unsent, record, payload FROM events WHERE unsent IS NOT NULL
+			`SELECT seq, unsent, record, payload FROM events WHERE seq >= ? AND unsent IS NOT NULL
 			AND seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
+			from,
 			JSON.stringify(except),
 			limit,
 		)
@@ -119,12 +126,16 @@ export function countResend(sql: SqlStorage, seqs: number[]): void {
 }
 
 /** A send failed: every owed notification counts one more failure. */
-export function countFailedSend(sql: SqlStorage): void {
-	sql.exec("UPDATE events SET unsent = unsent + 1 WHERE unsent IS NOT NULL");
+export function countFailedSend(sql: SqlStorage, from: number): void {
+	sql.exec("UPDATE events SET unsent = unsent + 1 WHERE seq >= ? AND unsent IS NOT NULL", from);
 }
 
-export function outboxSize(sql: SqlStorage): number {
-	return sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE unsent IS NOT NULL").one().n;
+/** The oldest event owed from `from` on, or null: nothing is owed. */
+export function oldestOwed(sql: SqlStorage, from = 0): number | null {
+	const rows = sql
+		.exec<{ seq: number }>("SELECT seq FROM events WHERE seq >= ? AND unsent IS NOT NULL ORDER BY seq LIMIT 1", from)
+		.toArray();
+	return rows[0]?.seq ?? null;
 }
 
 /** Every event of the entity, in flow order (time, then final over open, then flow step). */

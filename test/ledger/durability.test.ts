@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { eventBody } from "../../simulator/qitech/examples";
+import { eventBody, mainPath, typeOf } from "../../simulator/qitech/examples";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/model";
 import { FlakyQueue, unreachableLedgers } from "../support/faults";
@@ -202,6 +202,23 @@ describe("self-healing: a ledger owes each event until the history confirms it",
 		}
 	}
 
+	/** The real Queue, except that its `nth` send says yes and sends nothing. */
+	class LosingNth extends FlakyQueue<EventNotification> {
+		private sends = 0;
+		constructor(
+			inner: Queue<EventNotification>,
+			private readonly nth: number,
+		) {
+			super(inner, 0);
+		}
+		lost: string[] = [];
+		override async sendBatch(messages: Iterable<MessageSendRequest<EventNotification>>) {
+			if (++this.sends !== this.nth) return super.sendBatch(messages);
+			this.lost.push(...[...messages].map((m) => m.body.event.event_id));
+			return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
+		}
+	}
+
 	it("sends an event again when its Queue message was lost, and it reaches D1 once", async () => {
 		const key = crypto.randomUUID();
 		const entity = `payment_batch:${key}`;
@@ -222,6 +239,49 @@ describe("self-healing: a ledger owes each event until the history confirms it",
 				),
 			)
 			.toEqual({ n: 0 });
+	});
+
+	it("sends again an event lost between confirmed ones of a long history, and only it", async () => {
+		const key = crypto.randomUUID();
+		const entity = `asset:${key}`;
+		const statuses = mainPath("asset");
+		const losing = await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			const queue = new LosingNth(ledger.notifications, 3);
+			ledger.notifications = queue;
+			return queue;
+		});
+		const ids: string[] = [];
+		for (const [i, status] of statuses.entries()) {
+			const at = new Date(Date.UTC(2026, 0, 5, 12, i)).toISOString();
+			ids.push((await deliverOk(eventBody({ type: typeOf("asset", status), key, status, at }))).event_id);
+		}
+		const { lost } = losing;
+		expect(lost.length).toBeGreaterThan(0);
+		const kept = ids.filter((id) => !lost.includes(id));
+		await expect.poll(async () => (await historyRows(kept, 0)).length, { timeout: 10_000 }).toBe(kept.length);
+		await runDurableObjectAlarm(ledgerOf(entity));
+		await expect.poll(async () => (await historyRows(ids, 0)).length, { timeout: 10_000 }).toBe(ids.length);
+		// Sent again: the lost ones alone, once each.
+		expect((await sentThrough(entity)).slice(kept.length)).toEqual(lost);
+	});
+
+	it("drops the outbox index of a ledger written before, and still sends what it owes", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		await runInDurableObject(ledgerOf(entity), (ledger: EntityLedger) => {
+			ledger.notifications = new LosingQueue(ledger.notifications);
+		});
+		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" }));
+		await runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) => {
+			state.storage.sql.exec("CREATE INDEX outbox ON events (seq) WHERE unsent IS NOT NULL");
+		});
+		await evictDurableObject(ledgerOf(entity));
+		await runDurableObjectAlarm(ledgerOf(entity));
+		expect(await historyRows([answer.event_id], 15_000)).toHaveLength(1);
+		const indexes = await runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) =>
+			state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'outbox'").toArray(),
+		);
+		expect(indexes).toEqual([]);
 	});
 
 	it("sends again after the object was evicted with an event sent but not confirmed", async () => {
