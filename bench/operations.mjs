@@ -14,6 +14,7 @@ export const OPERATIONS = {
 	worker_requests: "Worker requests",
 	consumer_invocations: "consumer invocations",
 	do_requests: "DO requests",
+	backstop_alarms: "backstop alarms",
 	ledger_rows_read: "ledger rows read",
 	ledger_rows_written: "ledger rows written",
 	d1_rows_read: "D1 rows read",
@@ -33,6 +34,8 @@ export function operationsPer(before, after) {
 		worker_requests: d.worker_requests,
 		consumer_invocations: d.consumer_batches,
 		do_requests: d.do_requests,
+		// Each alarm set runs once, later: LEDGER_CONFIRM_AFTER_SECONDS is beyond the bench's runs.
+		backstop_alarms: d.alarms_set,
 		ledger_rows_read: d.ledger_rows_read,
 		// Cloudflare bills each setAlarm() as one row written.
 		ledger_rows_written: d.ledger_rows_written + d.alarms_set,

@@ -3,6 +3,7 @@ import { cpus, loadavg } from "node:os";
 import { capacityLines } from "./capacity.mjs";
 import { forwardingLines } from "./forwarding.mjs";
 import { OPERATIONS, operationsTable } from "./operations.mjs";
+import { costTable } from "./prices.mjs";
 
 const FIGURES = ["rps", "p50", "p99", "cpu"];
 const LABELS = { rps: "req/s", p50: "p50 ms", p99: "p99 ms", cpu: "CPU ms/req" };
@@ -162,7 +163,7 @@ export function report({ started, options, scenarios, capacity, rowsRead, consis
 	const checks = targets(scenarios);
 	const mixRows = againstMix(scenarios);
 	console.log(
-		`\n${table(scenarios)}\n\nOperations per request:\n\n${operationsTable(scenarios)}\n\n${capacityLines(capacity)}\n\n${targetLines(checks)}\n`,
+		`\n${table(scenarios)}\n\nOperations per request:\n\n${operationsTable(scenarios)}\n\nDollars per million requests (bench/prices.mjs):\n\n${costTable(scenarios)}\n\n${capacityLines(capacity)}\n\n${targetLines(checks)}\n`,
 	);
 	if (mixRows.length) console.log(`Against the mix (the receiver's):\n\n${mixTable(mixRows)}\n`);
 	for (const s of scenarios.filter((x) => x.forwarding)) console.log(`${forwardingLines(s)}\n`);

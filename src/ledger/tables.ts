@@ -10,16 +10,15 @@ import type { EntityState, RecordedEvent } from "../model";
  * rowid range from the oldest owed event (`from`), which the Outbox keeps (outbox.ts).
  */
 export function createTables(sql: SqlStorage): void {
-	sql.exec(`
-		CREATE TABLE IF NOT EXISTS entity (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
-		CREATE TABLE IF NOT EXISTS events (
-			seq INTEGER PRIMARY KEY,
-			event_id TEXT NOT NULL UNIQUE,
-			unsent INTEGER,
-			record TEXT NOT NULL,
-			payload TEXT NOT NULL
-		);
-	`);
+	// One statement per exec: a cursor reports the rows written by its last statement only.
+	sql.exec("CREATE TABLE IF NOT EXISTS entity (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)");
+	sql.exec(`CREATE TABLE IF NOT EXISTS events (
+		seq INTEGER PRIMARY KEY,
+		event_id TEXT NOT NULL UNIQUE,
+		unsent INTEGER,
+		record TEXT NOT NULL,
+		payload TEXT NOT NULL
+	)`);
 }
 
 /** Whether the tables exist; a ledger from before drops its outbox index here, once. */

@@ -8,7 +8,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { alerts } from "./alert-schema";
 import { LIVE_STATUSES } from "./alerts";
 import { deliveries } from "./delivery-schema";
-import { entities, events, receipts } from "./schema";
+import { entities, events, NOT_ACCEPTED, receipts } from "./schema";
 
 export interface StatusWatch {
 	kind: string;
@@ -75,6 +75,7 @@ export function rejectionsQuery(db: D1Database, reasons: string[], since: string
 		.where(
 			and(
 				inArray(receipts.outcome, ["rejected", "suppressed"]),
+				NOT_ACCEPTED.receipts,
 				inArray(receipts.reason, reasons),
 				gte(receipts.received_at, since),
 				lt(receipts.received_at, until),

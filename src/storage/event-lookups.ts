@@ -8,7 +8,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { EventAnomaly, RecordedResult } from "../model";
 import type { EventRow, PayloadColumnName } from "./event-rows";
 import { type History, partitionsBetween } from "./partitions";
-import { events } from "./schema";
+import { events, NOT_ACCEPTED } from "./schema";
 
 export interface EventFilters {
 	type?: string;
@@ -116,8 +116,7 @@ function eventConditions(f: EventFilters): SQL[] {
 	if (f.key !== undefined) where.push(eq(events.entity_key, f.key));
 	if (f.status !== undefined) where.push(eq(events.status, f.status));
 	if (f.result !== undefined) where.push(eq(events.result, f.result));
-	// Repeats the partial index's condition, which is how SQLite knows it may use it.
-	if (f.result !== undefined && f.result !== "accepted") where.push(sql`result <> 'accepted'`);
+	if (f.result !== undefined && f.result !== "accepted") where.push(NOT_ACCEPTED.events);
 	if (f.anomaly !== undefined) where.push(eq(events.anomaly, f.anomaly));
 	if (f.since !== undefined) where.push(gte(events.received_at, f.since));
 	if (f.until !== undefined) where.push(lt(events.received_at, f.until));

@@ -7,7 +7,7 @@
 import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { deliveries } from "./delivery-schema";
-import { entities, receipts } from "./schema";
+import { entities, NOT_ACCEPTED, receipts } from "./schema";
 
 /** Per hour (`YYYY-MM-DDTHH`) and outcome, received at or after `since`; a suppressed row counts its `count`. */
 export function receiptsByHourQuery(db: D1Database, since: string) {
@@ -28,7 +28,13 @@ export function rejectionsByReasonQuery(db: D1Database, since: string) {
 			last_at: sql<string>`max(${receipts.received_at})`,
 		})
 		.from(receipts)
-		.where(and(inArray(receipts.outcome, ["rejected", "suppressed"]), gte(receipts.received_at, since)))
+		.where(
+			and(
+				inArray(receipts.outcome, ["rejected", "suppressed"]),
+				NOT_ACCEPTED.receipts,
+				gte(receipts.received_at, since),
+			),
+		)
 		.groupBy(receipts.reason);
 }
 

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Direction } from "./event-lookups";
-import { receipts } from "./schema";
+import { NOT_ACCEPTED, receipts } from "./schema";
 
 export type Outcome = (typeof receipts.outcome.enumValues)[number];
 
@@ -23,6 +23,7 @@ export function receiptListQuery(
 ) {
 	const where: SQL[] = [];
 	if (f.outcome !== undefined) where.push(eq(receipts.outcome, f.outcome));
+	if (f.outcome !== undefined && f.outcome !== "accepted") where.push(NOT_ACCEPTED.receipts);
 	if (f.since !== undefined) where.push(gte(receipts.received_at, f.since));
 	if (f.until !== undefined) where.push(lt(receipts.received_at, f.until));
 	// `id` is the rowid, which every index of the table ends with.

@@ -322,6 +322,22 @@ describe("console query plans", () => {
 		}
 	});
 
+	it("lists accepted receipts by walking receipts_by_time in order (only the other outcomes are indexed)", async () => {
+		for (const filters of subsets<ReceiptFilters>({ since: T, until: T })) {
+			for (const position of [null, [T, 7] as [string, number]]) {
+				for (const direction of ["asc", "desc"] as const) {
+					const plan = await planOf(
+						receiptListQuery(env.HISTORY, { ...filters, outcome: "accepted" }, position, 51, direction),
+					);
+					expect(plan.join("\n")).not.toMatch(/TEMP B-TREE|SCAN receipts$/m);
+					expect(plan.join("\n")).toMatch(/USING (COVERING )?INDEX receipts_by_time/);
+				}
+			}
+		}
+		const rejected = await planOf(receiptListQuery(env.HISTORY, { outcome: "rejected" }, null, 51));
+		expect(rejected.join("\n")).toMatch(/SEARCH receipts USING INDEX receipts_by_outcome \(outcome=\?\)/);
+	});
+
 	it("serves receipts and alerts newest first from an index", async () => {
 		for (const filters of subsets<ReceiptFilters>({ outcome: "rejected", since: T, until: T })) {
 			for (const position of [null, [T, 7] as [string, number]]) {
