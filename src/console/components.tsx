@@ -138,3 +138,36 @@ export function EntityLink({ kind, name }: { kind: string; name: string }) {
 		</a>
 	);
 }
+
+/** A titled section of a page; when `empty` is given, it stands in for the children. */
+export function Panel(props: { id: string; title: string; empty?: string | false; children?: Child }) {
+	return (
+		<section class="panel" aria-labelledby={`h-${props.id}`}>
+			<h2 id={`h-${props.id}`}>{props.title}</h2>
+			{props.empty ? <p class="muted">{props.empty}</p> : props.children}
+		</section>
+	);
+}
+
+/**
+ * A table that scrolls sideways on narrow screens: its column names (`numeric`: right-aligned),
+ * then its rows; `stack` lays each row out as a card on phones (cells carry `data-label`).
+ */
+export function Table(props: { head: string[]; numeric?: number[]; stack?: boolean; children?: Child }) {
+	return (
+		<div class="table-wrap">
+			<table class={props.stack ? "stack" : undefined}>
+				<thead>
+					<tr>
+						{props.head.map((name, i) => (
+							<th scope="col" class={props.numeric?.includes(i) ? "num" : undefined}>
+								{name}
+							</th>
+						))}
+					</tr>
+				</thead>
+				<tbody>{props.children}</tbody>
+			</table>
+		</div>
+	);
+}

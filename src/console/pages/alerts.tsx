@@ -5,7 +5,7 @@ import { decodeCursor, paginate } from "../../api/pagination";
 import type { Env } from "../../env";
 import { ALERT_STATUSES } from "../../storage/alert-schema";
 import { type AlertPosition, listAlerts } from "../../storage/alerts";
-import { ActionForm, Badge, Choice, Pager, type View, When } from "../components";
+import { ActionForm, Badge, Choice, Pager, Table, type View, When } from "../components";
 import { Page } from "../layout";
 
 const ORDER = "console.alerts";
@@ -45,63 +45,50 @@ export function AlertsPage(props: {
 				{page.data.length === 0 ? (
 					<p class="muted">{t.noAlerts}</p>
 				) : (
-					<div class="table-wrap">
-						<table class="stack">
-							<thead>
+					<Table
+						head={[t.alertKind, t.subject, t.status, t.count, t.firstSeen, t.lastSeen, t.actions]}
+						numeric={[3]}
+						stack
+					>
+						{page.data.map((a) => {
+							const path = consolePathOf(a);
+							return (
 								<tr>
-									<th scope="col">{t.alertKind}</th>
-									<th scope="col">{t.subject}</th>
-									<th scope="col">{t.status}</th>
-									<th scope="col" class="num">
-										{t.count}
-									</th>
-									<th scope="col">{t.firstSeen}</th>
-									<th scope="col">{t.lastSeen}</th>
-									<th scope="col">{t.actions}</th>
+									<td data-label={t.alertKind} class="mono">
+										{a.kind}
+									</td>
+									<td data-label={t.subject} class="mono small">
+										{path ? <a href={path}>{a.subject}</a> : a.subject}
+									</td>
+									<td data-label={t.status}>
+										<Badge of={a.status} />
+										{a.acknowledged_by ? <span class="sp">{a.acknowledged_by}</span> : null}
+									</td>
+									<td data-label={t.count} class="num">
+										{a.count}
+									</td>
+									<td data-label={t.firstSeen}>
+										<When at={a.first_seen} t={t} />
+									</td>
+									<td data-label={t.lastSeen}>
+										<When at={a.last_seen} t={t} />
+									</td>
+									<td data-label={t.actions}>
+										{a.status === "open" ? (
+											<ActionForm
+												view={view}
+												action={`/console/alerts/${a.id}/acknowledge`}
+												label={t.acknowledge}
+												secondary
+											>
+												<input type="hidden" name="return_to" value={here} />
+											</ActionForm>
+										) : null}
+									</td>
 								</tr>
-							</thead>
-							<tbody>
-								{page.data.map((a) => {
-									const path = consolePathOf(a);
-									return (
-										<tr>
-											<td data-label={t.alertKind} class="mono">
-												{a.kind}
-											</td>
-											<td data-label={t.subject} class="mono small">
-												{path ? <a href={path}>{a.subject}</a> : a.subject}
-											</td>
-											<td data-label={t.status}>
-												<Badge of={a.status} />
-												{a.acknowledged_by ? <span class="sp">{a.acknowledged_by}</span> : null}
-											</td>
-											<td data-label={t.count} class="num">
-												{a.count}
-											</td>
-											<td data-label={t.firstSeen}>
-												<When at={a.first_seen} t={t} />
-											</td>
-											<td data-label={t.lastSeen}>
-												<When at={a.last_seen} t={t} />
-											</td>
-											<td data-label={t.actions}>
-												{a.status === "open" ? (
-													<ActionForm
-														view={view}
-														action={`/console/alerts/${a.id}/acknowledge`}
-														label={t.acknowledge}
-														secondary
-													>
-														<input type="hidden" name="return_to" value={here} />
-													</ActionForm>
-												) : null}
-											</td>
-										</tr>
-									);
-								})}
-							</tbody>
-						</table>
-					</div>
+							);
+						})}
+					</Table>
 				)}
 				<Pager view={view} next={page.next_cursor} />
 			</section>

@@ -10,7 +10,7 @@ import { EVENT_ANOMALIES, RECORDED_RESULTS } from "../../model";
 import { type EventPosition, listEvents } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
 import { historyOf } from "../../storage/partitions";
-import { Badge, Choice, EntityLink, Pager, type View, When } from "../components";
+import { Badge, Choice, EntityLink, Pager, Table, type View, When } from "../components";
 import { Page } from "../layout";
 
 const ORDER = "console.events";
@@ -93,48 +93,33 @@ export function EventsPage({ view, search, page }: { view: View; search: EventSe
 				{page.data.length === 0 ? (
 					<p class="muted">{t.noEvents}</p>
 				) : (
-					<div class="table-wrap">
-						<table class="stack">
-							<thead>
-								<tr>
-									<th scope="col">{t.received}</th>
-									<th scope="col">{t.entity}</th>
-									<th scope="col">{t.status}</th>
-									<th scope="col">{t.result}</th>
-									<th scope="col">{t.anomaly}</th>
-									<th scope="col">{t.occurred}</th>
-									<th scope="col">{t.type}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{page.data.map((e) => (
-									<tr class={e.result === "stale" ? "stale" : undefined}>
-										<td data-label={t.received}>
-											<When at={e.received_at} t={t} />
-										</td>
-										<td data-label={t.entity}>
-											<EntityLink kind={e.kind} name={e.key} />
-										</td>
-										<td class="mono" data-label={t.status}>
-											{e.status}
-										</td>
-										<td data-label={t.result}>
-											<Badge of={e.result} />
-										</td>
-										<td data-label={t.anomaly}>
-											{e.anomaly ? <Badge of="bad" text={e.anomaly} /> : <span class="muted">—</span>}
-										</td>
-										<td data-label={t.occurred}>
-											<When at={e.occurred_at} t={t} />
-										</td>
-										<td class="mono small" data-label={t.type}>
-											{e.type}
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<Table head={[t.received, t.entity, t.status, t.result, t.anomaly, t.occurred, t.type]} stack>
+						{page.data.map((e) => (
+							<tr class={e.result === "stale" ? "stale" : undefined}>
+								<td data-label={t.received}>
+									<When at={e.received_at} t={t} />
+								</td>
+								<td data-label={t.entity}>
+									<EntityLink kind={e.kind} name={e.key} />
+								</td>
+								<td class="mono" data-label={t.status}>
+									{e.status}
+								</td>
+								<td data-label={t.result}>
+									<Badge of={e.result} />
+								</td>
+								<td data-label={t.anomaly}>
+									{e.anomaly ? <Badge of="bad" text={e.anomaly} /> : <span class="muted">—</span>}
+								</td>
+								<td data-label={t.occurred}>
+									<When at={e.occurred_at} t={t} />
+								</td>
+								<td class="mono small" data-label={t.type}>
+									{e.type}
+								</td>
+							</tr>
+						))}
+					</Table>
 				)}
 				<Pager view={view} next={page.next_cursor} />
 			</section>

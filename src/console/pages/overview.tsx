@@ -16,7 +16,7 @@ import {
 	undeliveredQuery,
 } from "../../storage/overview-lookups";
 import { hoursOf, WebhookChart } from "../chart";
-import { Badge, isAdmin, type View, When } from "../components";
+import { Badge, isAdmin, Panel, Table, type View, When } from "../components";
 import { Page } from "../layout";
 
 const COUNTS_KEPT_MS = 15_000;
@@ -103,8 +103,7 @@ function FindEntity({ view }: { view: View }) {
 	const { t } = view;
 	const kinds = view.viewer?.identity.kinds ?? [...ENTITY_KINDS, UNCLASSIFIED];
 	return (
-		<section class="panel" aria-labelledby="h-find">
-			<h2 id="h-find">{t.findEntity}</h2>
+		<Panel id="find" title={t.findEntity}>
 			<form class="filters" method="get" action="/console/entities">
 				<label>
 					{t.kind}
@@ -120,7 +119,7 @@ function FindEntity({ view }: { view: View }) {
 				</label>
 				<button type="submit">{t.go}</button>
 			</form>
-		</section>
+		</Panel>
 	);
 }
 
@@ -129,52 +128,31 @@ function EntityCounts({ view, counts }: { view: View; counts: Counts }) {
 	const kinds = [...new Set(counts.entities.map((e) => e.kind))].sort();
 	const finalOf = (kind: string, status: string) => isEntityKind(kind) && FLOWS[kind].final.includes(status);
 	return (
-		<section class="panel" aria-labelledby="h-entities">
-			<h2 id="h-entities">{t.entitiesByKind}</h2>
-			{kinds.length === 0 ? (
-				<p class="muted">{t.none}</p>
-			) : (
-				<div class="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t.kind}</th>
-								<th scope="col" class="num">
-									{t.open}
-								</th>
-								<th scope="col" class="num">
-									{t.final}
-								</th>
-								<th scope="col">{t.statuses}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{kinds.map((kind) => {
-								const rows = counts.entities.filter((e) => e.kind === kind);
-								const sum = (final: boolean) =>
-									rows.filter((r) => finalOf(kind, r.status) === final).reduce((n, r) => n + r.entities, 0);
-								return (
-									<tr>
-										<th scope="row">
-											<a href={`/console/events?kind=${kind}`}>{kind}</a>
-										</th>
-										<td class="num">{sum(false)}</td>
-										<td class="num">{sum(true)}</td>
-										<td class="small">
-											{rows.map((r) => (
-												<span class="mono">
-													{r.status} {r.entities}{" "}
-												</span>
-											))}
-										</td>
-									</tr>
-								);
-							})}
-						</tbody>
-					</table>
-				</div>
-			)}
-		</section>
+		<Panel id="entities" title={t.entitiesByKind} empty={kinds.length === 0 && t.none}>
+			<Table head={[t.kind, t.open, t.final, t.statuses]} numeric={[1, 2]}>
+				{kinds.map((kind) => {
+					const rows = counts.entities.filter((e) => e.kind === kind);
+					const sum = (final: boolean) =>
+						rows.filter((r) => finalOf(kind, r.status) === final).reduce((n, r) => n + r.entities, 0);
+					return (
+						<tr>
+							<th scope="row">
+								<a href={`/console/events?kind=${kind}`}>{kind}</a>
+							</th>
+							<td class="num">{sum(false)}</td>
+							<td class="num">{sum(true)}</td>
+							<td class="small">
+								{rows.map((r) => (
+									<span class="mono">
+										{r.status} {r.entities}{" "}
+									</span>
+								))}
+							</td>
+						</tr>
+					);
+				})}
+			</Table>
+		</Panel>
 	);
 }
 
@@ -182,8 +160,7 @@ function Backlog({ view, counts }: { view: View; counts: Counts }) {
 	const { t } = view;
 	const of = (outcome: string) => counts.undelivered.find((u) => u.outcome === outcome)?.deliveries ?? 0;
 	return (
-		<section class="panel" aria-labelledby="h-backlog">
-			<h2 id="h-backlog">{t.deliveryBacklog}</h2>
+		<Panel id="backlog" title={t.deliveryBacklog}>
 			<div class="counts">
 				{(["pending", "failed", "dead", "paused"] as const).map((outcome) => (
 					<a
@@ -195,47 +172,32 @@ function Backlog({ view, counts }: { view: View; counts: Counts }) {
 					</a>
 				))}
 			</div>
-		</section>
+		</Panel>
 	);
 }
 
 function DestinationHealth({ view, destinations }: { view: View; destinations: Destination[] }) {
 	const { t } = view;
 	return (
-		<section class="panel" aria-labelledby="h-destinations">
-			<h2 id="h-destinations">{t.destinationHealth}</h2>
-			{destinations.length === 0 ? (
-				<p class="muted">{t.noDestinations}</p>
-			) : (
-				<div class="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t.destination}</th>
-								<th scope="col">{t.status}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{destinations.map((d) => (
-								<tr>
-									<td>
-										<a href={`/console/destinations/${d.id}`} class="mono small">
-											{d.url}
-										</a>
-									</td>
-									<td>
-										<HealthBadge destination={d} view={view} />
-										<div class="small" title={t.lastSuccess}>
-											<When at={d.health.last_success_at} t={t} />
-										</div>
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
-			)}
-		</section>
+		<Panel id="destinations" title={t.destinationHealth} empty={destinations.length === 0 && t.noDestinations}>
+			<Table head={[t.destination, t.status]}>
+				{destinations.map((d) => (
+					<tr>
+						<td>
+							<a href={`/console/destinations/${d.id}`} class="mono small">
+								{d.url}
+							</a>
+						</td>
+						<td>
+							<HealthBadge destination={d} view={view} />
+							<div class="small" title={t.lastSuccess}>
+								<When at={d.health.last_success_at} t={t} />
+							</div>
+						</td>
+					</tr>
+				))}
+			</Table>
+		</Panel>
 	);
 }
 
@@ -250,66 +212,43 @@ function Rejections({ view, counts }: { view: View; counts: Counts }) {
 	const { t } = view;
 	const rows = [...counts.rejections].sort((a, b) => b.requests - a.requests);
 	return (
-		<section class="panel" aria-labelledby="h-rejections">
-			<h2 id="h-rejections">{t.recentRejections}</h2>
-			{rows.length === 0 ? (
-				<p class="muted">{t.none}</p>
-			) : (
-				<div class="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t.reason}</th>
-								<th scope="col" class="num">
-									{t.requests}
-								</th>
-								<th scope="col">{t.lastSeen}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{rows.map((r) => (
-								<tr>
-									<td>
-										<a href="/console/receipts?outcome=rejected">
-											<code>{r.reason ?? "—"}</code>
-										</a>
-									</td>
-									<td class="num">{r.requests}</td>
-									<td>
-										<When at={r.last_at} t={t} />
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
-			)}
-		</section>
+		<Panel id="rejections" title={t.recentRejections} empty={rows.length === 0 && t.none}>
+			<Table head={[t.reason, t.requests, t.lastSeen]} numeric={[1]}>
+				{rows.map((r) => (
+					<tr>
+						<td>
+							<a href="/console/receipts?outcome=rejected">
+								<code>{r.reason ?? "—"}</code>
+							</a>
+						</td>
+						<td class="num">{r.requests}</td>
+						<td>
+							<When at={r.last_at} t={t} />
+						</td>
+					</tr>
+				))}
+			</Table>
+		</Panel>
 	);
 }
 
 function OpenAlerts({ view, alerts }: { view: View; alerts: OverviewData["alerts"] }) {
 	const { t } = view;
 	return (
-		<section class="panel" aria-labelledby="h-alerts">
-			<h2 id="h-alerts">{t.openAlerts}</h2>
-			{alerts.length === 0 ? (
-				<p class="muted">{t.none}</p>
-			) : (
-				<ul>
-					{alerts.map((a) => (
-						<li>
-							<a href="/console/alerts?status=open" class="mono">
-								{a.kind}
-							</a>{" "}
-							<a href={consolePathOf(a) ?? "/console/alerts"} class="mono small">
-								{a.subject}
-							</a>{" "}
-							<span class="muted small">×{a.count}</span>
-						</li>
-					))}
-				</ul>
-			)}
-		</section>
+		<Panel id="alerts" title={t.openAlerts} empty={alerts.length === 0 && t.none}>
+			<ul>
+				{alerts.map((a) => (
+					<li>
+						<a href="/console/alerts?status=open" class="mono">
+							{a.kind}
+						</a>{" "}
+						<a href={consolePathOf(a) ?? "/console/alerts"} class="mono small">
+							{a.subject}
+						</a>{" "}
+						<span class="muted small">×{a.count}</span>
+					</li>
+				))}
+			</ul>
+		</Panel>
 	);
 }

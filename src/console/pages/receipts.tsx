@@ -4,7 +4,7 @@ import { decodeCursor, paginate } from "../../api/pagination";
 import { OUTCOMES } from "../../api/schemas";
 import type { Env } from "../../env";
 import { listReceipts, type ReceiptPosition } from "../../storage/receipt-lookups";
-import { Badge, Choice, Pager, type View, When } from "../components";
+import { Badge, Choice, Pager, Table, type View, When } from "../components";
 import { Page } from "../layout";
 
 const ORDER = "console.receipts";
@@ -42,56 +42,40 @@ export function ReceiptsPage(props: {
 				{page.data.length === 0 ? (
 					<p class="muted">{t.noReceipts}</p>
 				) : (
-					<div class="table-wrap">
-						<table class="stack">
-							<thead>
-								<tr>
-									<th scope="col">{t.received}</th>
-									<th scope="col">{t.outcome}</th>
-									<th scope="col">{t.reason}</th>
-									<th scope="col">{t.clientIp}</th>
-									<th scope="col">{t.scheme}</th>
-									<th scope="col">{t.entity}</th>
-									<th scope="col" class="num">
-										{t.bodySize}
-									</th>
-									<th scope="col" class="num">
-										{t.count}
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{page.data.map((r) => (
-									<tr>
-										<td data-label={t.received}>
-											<When at={r.received_at} t={t} />
-										</td>
-										<td data-label={t.outcome}>
-											<Badge of={r.outcome} />
-										</td>
-										<td data-label={t.reason} class="mono">
-											{r.reason ?? "—"}
-										</td>
-										<td data-label={t.clientIp} class="mono">
-											{r.client_ip ?? "—"}
-										</td>
-										<td data-label={t.scheme} class="mono">
-											{r.signature_scheme ?? "—"}
-										</td>
-										<td data-label={t.entity} class="mono small">
-											{r.entity ? <EntityOf name={r.entity} /> : "—"}
-										</td>
-										<td data-label={t.bodySize} class="num">
-											{r.body_size}
-										</td>
-										<td data-label={t.count} class="num">
-											{r.count}
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<Table
+						head={[t.received, t.outcome, t.reason, t.clientIp, t.scheme, t.entity, t.bodySize, t.count]}
+						numeric={[6, 7]}
+						stack
+					>
+						{page.data.map((r) => (
+							<tr>
+								<td data-label={t.received}>
+									<When at={r.received_at} t={t} />
+								</td>
+								<td data-label={t.outcome}>
+									<Badge of={r.outcome} />
+								</td>
+								<td data-label={t.reason} class="mono">
+									{r.reason ?? "—"}
+								</td>
+								<td data-label={t.clientIp} class="mono">
+									{r.client_ip ?? "—"}
+								</td>
+								<td data-label={t.scheme} class="mono">
+									{r.signature_scheme ?? "—"}
+								</td>
+								<td data-label={t.entity} class="mono small">
+									{r.entity ? <EntityOf name={r.entity} /> : "—"}
+								</td>
+								<td data-label={t.bodySize} class="num">
+									{r.body_size}
+								</td>
+								<td data-label={t.count} class="num">
+									{r.count}
+								</td>
+							</tr>
+						))}
+					</Table>
 				)}
 				<Pager view={view} next={page.next_cursor} />
 			</section>
