@@ -192,7 +192,7 @@ const wallClock = new Intl.DateTimeFormat("en-US", {
 });
 
 /** São Paulo's wall time at `ms`, written as if it were a UTC instant. */
-function wallOf(ms: number): number {
+export function wallOf(ms: number): number {
 	const part = Object.fromEntries(wallClock.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
 	const wholeSecond = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
 	return wholeSecond + (ms - Math.floor(ms / 1000) * 1000);

@@ -71,6 +71,29 @@ export function ActionForm(props: {
 	);
 }
 
+/** Deliver an event again, to one destination or (without `destinationId`) to every one it is owed to. */
+export function RedeliverForm(props: {
+	view: View;
+	eventId: string;
+	destinationId?: string;
+	returnTo: string;
+	label?: string;
+}) {
+	const { t } = props.view;
+	return (
+		<ActionForm
+			view={props.view}
+			action={`/console/events/${props.eventId}/redeliver`}
+			label={props.label ?? t.redeliver}
+			confirm={t.redeliverConfirm}
+			secondary
+		>
+			{props.destinationId ? <input type="hidden" name="destination_id" value={props.destinationId} /> : null}
+			<input type="hidden" name="return_to" value={props.returnTo} />
+		</ActionForm>
+	);
+}
+
 /** A notice after an action: `?notice=replayed&n=3`. */
 export function NoticeOf({ view }: { view: View }) {
 	const notice = view.url.searchParams.get("notice");

@@ -1,12 +1,11 @@
 /** GET /v1/exports and GET /v1/exports/{kind}/{date}: a day of every kind, listed, fetched and gunzipped. */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES } from "../../simulator/qitech/examples";
-import worker from "../../src/index";
 import type { EventNotification } from "../../src/model";
 import { dailyExport } from "../../src/storage/exports";
 import { insertReceipts } from "../../src/storage/receipts";
+import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { envWith } from "../support/worker";
 import { ADMIN_KEY, type ErrorBody, lookup, lookupOk } from "./partner-client";
 
@@ -25,42 +24,17 @@ async function gunzipLines(response: Response): Promise<Record<string, unknown>[
 
 /** The day's history: events through the consumer (payloads in R2), one legacy inline, receipts, a delivery. */
 async function seedDay() {
-	const notifications: EventNotification[] = EXAMPLES.slice(0, 5).map((example, i) => ({
-		event: {
+	const notifications: EventNotification[] = EXAMPLES.slice(0, 5).map((example, i) => {
+		const event = recordedEvent({
 			event_id: `export-${i}-${crypto.randomUUID()}`,
 			type: example.type,
-			kind: "asset",
 			key: `export-${i}`,
 			status: example.status,
-			previous_status: null,
-			occurred_at: at(`10:00:0${i}`),
 			received_at: at(`10:00:0${i}`),
-			result: "accepted",
-			anomaly: null,
-			signature_scheme: "hmac",
-			binding: "body_hmac",
-			sequence: 1,
-			repair: null,
-		},
-		payload: example.body,
-		entity: {
-			kind: "asset",
-			key: `export-${i}`,
-			status: example.status,
-			occurred_at: at(`10:00:0${i}`),
-			updated_at: at(`10:00:0${i}`),
-			version: 1,
-			related: {},
-			anomalies: [],
-		},
-	}));
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, env);
-	expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(5);
+		});
+		return { event, payload: example.body, entity: entityAfter(event) };
+	});
+	expect((await consume(notifications)).explicitAcks).toHaveLength(5);
 	const legacy = { id: `export-legacy-${crypto.randomUUID()}`, payload: '{"legado":"ção","n":1.50}' };
 	await env.HISTORY.batch([
 		env.HISTORY.prepare(

@@ -1,9 +1,13 @@
 /** Issue 11, section 3: bounded fields, bounded messages, and no body of any shape ever a 5xx. */
+import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import { ENVELOPES, EVENT_TYPES } from "../../src/catalog/catalog";
-import { deliver, deliverOk, historyRows } from "../support/webhook";
+import type { EntityLedger } from "../../src/ledger/entity-ledger";
+import type { EventNotification } from "../../src/model";
+import { FlakyQueue } from "../support/faults";
+import { deliver, deliverOk, historyRows, ledgerOf } from "../support/webhook";
 
 const type = "trade_receivables.asset_status_change";
 
@@ -62,6 +66,11 @@ describe("no accepted event makes a Queue message over 128 KB", () => {
 		const key = "ç".repeat(256);
 		const links = { assignment: "ã".repeat(256), fund_class: "é".repeat(256) };
 		const start = Date.parse("2024-04-23T15:00:00Z");
+		const sent = await runInDurableObject(ledgerOf(`asset:${key}`), (ledger: EntityLedger) => {
+			const recording = new FlakyQueue<EventNotification>(ledger.notifications);
+			ledger.notifications = recording;
+			return recording.sent;
+		});
 		// Unknown statuses fill the entity's anomalies, which every message of it carries.
 		for (let i = 0; i < 25; i++) {
 			const status = `${"õ".repeat(250)}${i}`;
@@ -83,6 +92,16 @@ describe("no accepted event makes a Queue message over 128 KB", () => {
 			ids.push((await deliverOk(body, { scheme: "hmac" })).event_id);
 		}
 		expect(await historyRows(ids, 20_000)).toHaveLength(ids.length);
+		// What the real Queue accepted from the ledger: every message under 128 KB as UTF-8 JSON, the
+		// largest bodies by reference, and the entity's anomalies capped.
+		const messages = await runInDurableObject(ledgerOf(`asset:${key}`), () => sent.map((m) => JSON.stringify(m)));
+		expect(messages.length).toBeGreaterThanOrEqual(32);
+		const largest = Math.max(...messages.map((m) => new TextEncoder().encode(m).length));
+		expect(largest).toBeLessThan(128_000);
+		expect(largest, "payloads near the limit go inline").toBeGreaterThan(64_000);
+		const last = JSON.parse(messages[messages.length - 1]) as EventNotification;
+		expect(last.payload, "a 150 KB body goes by reference").toBeNull();
+		expect(last.entity?.anomalies).toHaveLength(20);
 	});
 });
 

@@ -1,7 +1,7 @@
 /** Issue 11, section 1: signatures fail closed, and a broken key breaks only its own scheme. */
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EXAMPLES, eventBody } from "../../simulator/qitech/examples";
 import { md5Hex, sha256Hex } from "../../src/digests";
 import { pythonJsonDumps } from "../../src/ingress/signature/python-json";
@@ -39,7 +39,7 @@ describe("tokens that bind nothing about the body", () => {
 		await expect401(response, /binds nothing about the body/);
 	});
 
-	it("are accepted, recorded as binding none, only when REQUIRE_BODY_BINDING is false, which /readyz reports", async () => {
+	it("are accepted, with only their time claim recorded as the binding, only when REQUIRE_BODY_BINDING is false, which /readyz reports", async () => {
 		const open = { REQUIRE_BODY_BINDING: "false" };
 		const body = assetEvent();
 		const response = await fetchWith(open, webhook(body, { Signature: await hs256({ iat: now() }) }));
@@ -102,8 +102,20 @@ describe("a broken key breaks only its own scheme", () => {
 	])("QITECH_ES512_PUBLIC_KEY %s: ES512 is refused, HS256 and HMAC still verify, /readyz names it", async (_, pem) => {
 		const broken = { QITECH_ES512_PUBLIC_KEY: pem };
 		const es512Body = entryEvent();
+		const logged: string[] = [];
+		for (const method of ["log", "warn", "error"] as const) {
+			vi.spyOn(console, method).mockImplementation(
+				(...args: unknown[]) => void logged.push(args.map(String).join(" ")),
+			);
+		}
 		const es512 = await fetchWith(broken, webhook(es512Body, await signedHeaders(es512Body, { scheme: "es512" })));
+		vi.restoreAllMocks();
 		await expect401(es512, /ES512 scheme is not configured/);
+		const why = logged
+			.flatMap((l) => (l.startsWith("{") ? [JSON.parse(l)] : []))
+			.find((l) => String(l.message).startsWith("QITECH_ES512_PUBLIC_KEY"));
+		expect(why, "the log says why ES512 is off").toMatchObject({ level: "error" });
+		expect(why.message.length).toBeGreaterThan("QITECH_ES512_PUBLIC_KEY ".length);
 		for (const scheme of ["hs256", "hmac"] as const) {
 			const body = assetEvent();
 			const response = await fetchWith(broken, webhook(body, await signedHeaders(body, { scheme })));

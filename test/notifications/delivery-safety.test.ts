@@ -7,6 +7,7 @@ import worker from "../../src/index";
 import { newSecret } from "../../src/notifications/standard-webhooks";
 import { seal } from "../../src/secrets";
 import { settingsOf } from "../../src/settings";
+import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { FlakyQueue } from "../support/faults";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
@@ -88,6 +89,26 @@ describe("no delivery stranded pending", () => {
 		expect((await deliveryRow(answer.event_id, destination.id))?.outcome).toBe("pending");
 		await sweep(Date.now() + 6 * 60_000);
 		await outcomeOf(answer.event_id, destination.id, "delivered");
+	});
+
+	it("sends, from the sweep, the deliveries of new events whose enqueue failed after the history was written", async () => {
+		const partner = new PartnerEndpoint();
+		const destination = await destinationFor(partner, { event_types: ["settlement.*"] });
+		const type = "settlement.payment_batch_status_change";
+		const event = recordedEvent({ type, kind: "payment_batch", status: "paid" });
+		const payload = eventBody({ type, key: event.key, status: event.status, at: event.occurred_at });
+		const notification = { event, payload, entity: entityAfter(event) };
+		const refusing = new FlakyQueue(env.DELIVERIES_QUEUE, 100);
+		const result = await consume([notification], { ...env, DELIVERIES_QUEUE: refusing });
+		expect(refusing.calls).toBeGreaterThan(0);
+		expect(result.retryMessages).toHaveLength(1);
+		expect((await deliveryRow(event.event_id, destination.id))?.outcome).toBe("pending");
+
+		const ctx = createExecutionContext();
+		await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 6 * 60_000 }), env, ctx);
+		await waitOnExecutionContext(ctx);
+		await outcomeOf(event.event_id, destination.id, "delivered");
+		expect(await partner.received()).toHaveLength(1);
 	});
 
 	it("re-enqueues stranded deliveries of a destination when an admin replays its failed ones", async () => {

@@ -1,11 +1,10 @@
 /** Issue 15: in order per entity, filtered by content, paced, thin or full. */
-import { createMessageBatch } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody, mainPath, typeOf } from "../../simulator/qitech/examples";
 import { eventIdOf } from "../../src/catalog/event";
-import worker from "../../src/index";
-import type { EventNotification, RecordedEvent } from "../../src/model";
+import type { EventNotification } from "../../src/model";
+import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { deliveryRow, destinationFor, PartnerEndpoint, type Received } from "../support/partner";
 import { deliverOk } from "../support/webhook";
 
@@ -26,41 +25,16 @@ interface Sent {
 function notification(key: string, status: string, sequence: number, previous: string | null): EventNotification {
 	const type = "settlement.payment_batch_status_change";
 	const occurred_at = at(sequence);
-	const event: RecordedEvent = {
-		event_id: crypto.randomUUID().replaceAll("-", ""),
+	const event = recordedEvent({
 		type,
 		kind: "payment_batch",
 		key,
 		status,
 		previous_status: previous,
 		occurred_at,
-		received_at: occurred_at,
-		result: "accepted",
-		anomaly: null,
-		signature_scheme: "hmac",
-		binding: "body_hmac",
 		sequence,
-		repair: null,
-	};
-	const entity = {
-		kind: "payment_batch" as const,
-		key,
-		status,
-		occurred_at,
-		updated_at: occurred_at,
-		version: sequence,
-		related: {},
-		anomalies: [],
-	};
-	return { event, payload: eventBody({ type, key, status, at: occurred_at }), entity };
-}
-
-async function consume(notifications: EventNotification[]) {
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-	);
-	await worker.queue(batch, env);
+	});
+	return { event, payload: eventBody({ type, key, status, at: occurred_at }), entity: entityAfter(event) };
 }
 
 const bodies = (received: Received[]) => received.map((r) => JSON.parse(r.body) as Sent);

@@ -11,6 +11,7 @@ import { eventBody } from "../../simulator/qitech/examples";
 import worker from "../../src/index";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/model";
+import { consume } from "../support/consumer";
 import { d1WithFailingBatches, FlakyQueue } from "../support/faults";
 import { deliverOk, entityRow, historyRows, ledgerOf } from "../support/webhook";
 
@@ -29,16 +30,6 @@ async function notificationsFor(kind: "payment_batch", key: string, statuses: st
 		await runDurableObjectAlarm(ledgerOf(entity));
 	}
 	return [...queue.sent];
-}
-
-async function consume(notifications: EventNotification[], bindings: Cloudflare.Env = env) {
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, bindings);
-	return getQueueResult(batch, ctx);
 }
 
 describe("the D1 history written by the queue consumer", () => {

@@ -1,8 +1,6 @@
 /** The history's events across two D1 databases by month (HISTORY_PARTITIONS): lookups and cursors span both. */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import type { EventNotification } from "../../src/model";
 import { holdStatement } from "../../src/notifications/ordering";
 import { parseSettings } from "../../src/settings";
@@ -10,6 +8,7 @@ import { type EventPosition, listEvents, predecessorsElsewhere } from "../../src
 import { historyOf } from "../../src/storage/partitions";
 import { batchOf } from "../../src/storage/rows";
 import { lookupWith } from "../api/partner-client";
+import { consume, recordedEvent } from "../support/consumer";
 import { envWith } from "../support/worker";
 
 /** HISTORY_ARCHIVE holds every month up to December 2025; HISTORY the months after. */
@@ -17,36 +16,13 @@ const PARTITIONED = { HISTORY_PARTITIONS: "HISTORY_ARCHIVE=2025-12" };
 const partitioned = envWith(PARTITIONED);
 
 function notification(key: string, receivedAt: string, sequence: number): EventNotification {
-	return {
-		event: {
-			event_id: `part-${receivedAt}-${crypto.randomUUID()}`,
-			type: "trade_receivables.asset_status_change",
-			kind: "asset",
-			key,
-			status: "completed",
-			previous_status: null,
-			occurred_at: receivedAt,
-			received_at: receivedAt,
-			result: "accepted",
-			anomaly: null,
-			signature_scheme: "hmac",
-			binding: "body_hmac",
-			sequence,
-			repair: null,
-		},
-		payload: JSON.stringify({ received: receivedAt, texto: "mês de referência" }),
-		entity: null,
-	};
-}
-
-async function consume(notifications: EventNotification[], bindings: Cloudflare.Env) {
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, bindings);
-	return getQueueResult(batch, ctx);
+	const event = recordedEvent({
+		event_id: `part-${receivedAt}-${crypto.randomUUID()}`,
+		key,
+		received_at: receivedAt,
+		sequence,
+	});
+	return { event, payload: JSON.stringify({ received: receivedAt, texto: "mês de referência" }), entity: null };
 }
 
 async function idsIn(db: D1Database, key: string) {

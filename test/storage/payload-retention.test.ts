@@ -1,13 +1,12 @@
 /** PAYLOADS_RETENTION_DAYS: whole packs of old days deleted, their rows marked, the events kept. */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import type { EventNotification } from "../../src/model";
 import { expirePayloads, markStatement } from "../../src/storage/payload-retention";
 import { retention } from "../../src/storage/retention";
 import { toQuery } from "../../src/storage/rows";
 import { lookupOk } from "../api/partner-client";
+import { consume, recordedEvent } from "../support/consumer";
 import { envWith } from "../support/worker";
 
 const DAY = 86_400_000;
@@ -16,37 +15,12 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * DAY).toISOStri
 const bucket = env.PAYLOADS as R2Bucket;
 
 function notification(receivedAt: string): EventNotification {
-	const id = crypto.randomUUID();
-	return {
-		event: {
-			event_id: `ret-${id}`,
-			type: "trade_receivables.asset_status_change",
-			kind: "asset",
-			key: `ret-${id}`,
-			status: "completed",
-			previous_status: null,
-			occurred_at: receivedAt,
-			received_at: receivedAt,
-			result: "accepted",
-			anomaly: null,
-			signature_scheme: "hmac",
-			binding: "body_hmac",
-			sequence: 1,
-			repair: null,
-		},
-		payload: JSON.stringify({ cpf: "123.456.789-00", received: receivedAt }),
-		entity: null,
-	};
+	const event = recordedEvent({ received_at: receivedAt, key: `ret-${crypto.randomUUID()}` });
+	return { event, payload: JSON.stringify({ cpf: "123.456.789-00", received: receivedAt }), entity: null };
 }
 
-async function consume(notifications: EventNotification[]) {
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, env);
-	expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(notifications.length);
+async function consumeAll(notifications: EventNotification[]) {
+	expect((await consume(notifications)).explicitAcks).toHaveLength(notifications.length);
 }
 
 async function row(eventId: string) {
@@ -63,7 +37,7 @@ interface Looked {
 describe("payload retention", () => {
 	it("keeps every payload by default", async () => {
 		const old = notification(daysAgo(400));
-		await consume([old]);
+		await consumeAll([old]);
 		await retention.run(env, now);
 		const kept = await row(old.event.event_id);
 		expect(kept?.payload_expired_at).toBeNull();
@@ -73,7 +47,7 @@ describe("payload retention", () => {
 	it("deletes whole packs of days past PAYLOADS_RETENTION_DAYS, marks their rows, and keeps the events", async () => {
 		const [ancient, old, recent] = [notification(daysAgo(100)), notification(daysAgo(40)), notification(daysAgo(2))];
 		// One batch across three days: one pack per day.
-		await consume([ancient, old, recent]);
+		await consumeAll([ancient, old, recent]);
 		const keys = await Promise.all([ancient, old, recent].map(async (n) => (await row(n.event.event_id))?.payload_key));
 		expect(new Set(keys).size).toBe(3);
 		const inline = notification(daysAgo(50));
@@ -100,7 +74,7 @@ describe("payload retention", () => {
 
 	it("marks and deletes in bounded batches, and resumes on the next run", async () => {
 		const old = Array.from({ length: 30 }, (_, i) => notification(daysAgo(200 + i)));
-		await consume(old);
+		await consumeAll(old);
 		// Every row of this file is older than today.
 		const cutoff = now;
 		const first = await expirePayloads(env, cutoff, 2);

@@ -1,45 +1,21 @@
 /** QI Tech's payloads in R2: packed per consumer batch, written before D1, read back byte for byte. */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, eventBody } from "../../simulator/qitech/examples";
-import worker from "../../src/index";
-import type { EventNotification, RecordedEvent } from "../../src/model";
+import type { EventNotification } from "../../src/model";
 import { packOf } from "../../src/storage/payloads";
 import { lookupOk } from "../api/partner-client";
+import { consume, recordedEvent } from "../support/consumer";
 import { r2WithFailingPuts } from "../support/faults";
 import { deliverOk, historyRows, payloadOfRow } from "../support/webhook";
 import { envWith } from "../support/worker";
 
 function notification(payload: string, receivedAt = new Date().toISOString()): EventNotification {
-	const id = crypto.randomUUID();
-	const event: RecordedEvent = {
-		event_id: `evt-${id}`,
-		type: "trade_receivables.asset_status_change",
-		kind: "asset",
-		key: `payload-${id}`,
-		status: "completed",
-		previous_status: null,
-		occurred_at: receivedAt,
-		received_at: receivedAt,
-		result: "accepted",
-		anomaly: null,
-		signature_scheme: "hmac",
-		binding: "body_hmac",
-		sequence: 1,
-		repair: null,
+	return {
+		event: recordedEvent({ received_at: receivedAt, key: `payload-${crypto.randomUUID()}` }),
+		payload,
+		entity: null,
 	};
-	return { event, payload, entity: null };
-}
-
-async function consume(notifications: EventNotification[], bindings: Cloudflare.Env = env) {
-	const batch = createMessageBatch<EventNotification>(
-		"qitech-events",
-		notifications.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, bindings);
-	return getQueueResult(batch, ctx);
 }
 
 async function rowsOf(ids: string[]) {

@@ -11,7 +11,7 @@ import {
 } from "../../storage/delivery-lookups";
 import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
 import { type Destination, listDestinations } from "../../storage/destinations";
-import { ActionForm, Badge, Pager, type View, When } from "../components";
+import { ActionForm, Badge, Pager, RedeliverForm, type View, When } from "../components";
 import { Page } from "../layout";
 import { AttemptTable } from "./entity-timeline";
 
@@ -155,16 +155,7 @@ function DeliveryTable({
 									<When at={d.updated_at} t={t} />
 								</td>
 								<td data-label={t.actions}>
-									<ActionForm
-										view={view}
-										action={`/console/events/${d.event_id}/redeliver`}
-										label={t.redeliver}
-										confirm={t.redeliverConfirm}
-										secondary
-									>
-										<input type="hidden" name="destination_id" value={d.destination_id} />
-										<input type="hidden" name="return_to" value={here} />
-									</ActionForm>
+									<RedeliverForm view={view} eventId={d.event_id} destinationId={d.destination_id} returnTo={here} />
 								</td>
 							</tr>
 						);

@@ -1,7 +1,7 @@
 /** The entity page's timeline: each event, its payload when opened, its deliveries and their attempts. */
 import type { RecordedEvent } from "../../model";
 import type { Attempt, Delivery } from "../../storage/deliveries";
-import { ActionForm, Badge, CsrfField, entityPath, isAdmin, type View, When } from "../components";
+import { ActionForm, Badge, CsrfField, entityPath, isAdmin, RedeliverForm, type View, When } from "../components";
 import { type EntityData, prettyPayload } from "./entity-data";
 
 const COLUMNS = 8;
@@ -150,16 +150,12 @@ function Deliveries({ view, data, deliveries }: { view: View; data: EntityData; 
 					</h3>
 					<AttemptTable view={view} attempts={data.attempts.filter((a) => sameDelivery(a, d))} />
 					{isAdmin(view) ? (
-						<ActionForm
+						<RedeliverForm
 							view={view}
-							action={`/console/events/${d.event_id}/redeliver`}
-							label={t.redeliver}
-							confirm={t.redeliverConfirm}
-							secondary
-						>
-							<input type="hidden" name="destination_id" value={d.destination_id} />
-							<input type="hidden" name="return_to" value={entityPath(data.kind, data.key)} />
-						</ActionForm>
+							eventId={d.event_id}
+							destinationId={d.destination_id}
+							returnTo={entityPath(data.kind, data.key)}
+						/>
 					) : null}
 				</div>
 			))}
@@ -235,15 +231,12 @@ function EventActions({ view, data, event }: { view: View; data: EntityData; eve
 	if (event.result === "discarded") return null;
 	return (
 		<div class="actions">
-			<ActionForm
+			<RedeliverForm
 				view={view}
-				action={`/console/events/${event.event_id}/redeliver`}
+				eventId={event.event_id}
+				returnTo={entityPath(data.kind, data.key)}
 				label={t.redeliverEvent}
-				confirm={t.redeliverConfirm}
-				secondary
-			>
-				<input type="hidden" name="return_to" value={entityPath(data.kind, data.key)} />
-			</ActionForm>
+			/>
 		</div>
 	);
 }
