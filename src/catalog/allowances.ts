@@ -31,7 +31,9 @@ export const DEFAULT_ALLOWANCE_HOURS: Record<EntityKind, Readonly<Record<string,
 		pending_assets_wallet_inclusion: 9,
 	},
 	payment_instrument_entry: { processing_conclusion: 2, processing_cancellation: 2 },
-	// A batch is `paid` while its settlements are processed, then `completed`.
+	// A batch is `paid` while its settlements are processed, then `completed`. Issue 14 names "a
+	// settlement batch in pending_payment", but QI Tech's payment-batch page sends only paid,
+	// completed and discarded: the page wins, and `paid` is the status a batch can stall in.
 	payment_batch: { paid: 9 },
 };
 

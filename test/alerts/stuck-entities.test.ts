@@ -123,3 +123,28 @@ describe("allowances and the calendar from the settings", () => {
 		expect(await alertsOf(key)).toEqual([]);
 	});
 });
+
+describe("a settlement batch left paid on a Friday evening (9 business hours)", () => {
+	it("is not stuck over the weekend, and is on Monday once the hours are used up", async () => {
+		const key = `B-${crypto.randomUUID()}`;
+		const paidAt = sp("2026-03-06T17:30");
+		const type = "settlement.payment_batch_status_change";
+		const answer = await deliverOk(eventBody({ type, key, status: "paid", at: paidAt.toISOString() }));
+		expect(await historyRows([answer.event_id])).toHaveLength(1);
+		await env.HISTORY.prepare("UPDATE entities SET updated_at = ? WHERE kind = 'payment_batch' AND key = ?")
+			.bind(paidAt.toISOString(), key)
+			.run();
+		const stuck = async () =>
+			(
+				await env.HISTORY.prepare("SELECT status FROM alerts WHERE fingerprint = ?")
+					.bind(`entity.stuck:payment_batch:${key}`)
+					.all()
+			).results;
+		// Friday 17:30–18:00 is half an hour; Saturday and Sunday count nothing; Monday 09:00–17:30 the rest.
+		await sweepEvery(120, sp("2026-03-06T18:00"), sp("2026-03-09T17:00"));
+		await sweepEvery(1, sp("2026-03-09T17:25"), sp("2026-03-09T17:29"));
+		expect(await stuck()).toEqual([]);
+		await sweepEvery(1, sp("2026-03-09T17:30"), sp("2026-03-09T17:31"));
+		expect(await stuck()).toEqual([{ status: "open" }]);
+	});
+});
