@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { eventBody, mainPath, typeOf } from "../../simulator/qitech/examples";
 import { eventIdOf } from "../../src/catalog/event";
 import type { EventNotification } from "../../src/model";
+import { lookup } from "../api/partner-client";
 import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { deliveryRow, destinationFor, PartnerEndpoint, type Received } from "../support/partner";
-import { deliverOk } from "../support/webhook";
+import { deliverOk, historyRows } from "../support/webhook";
 
 const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const start = Date.parse("2024-04-23T15:00:00Z");
@@ -39,6 +40,8 @@ function notification(key: string, status: string, sequence: number, previous: s
 
 const bodies = (received: Received[]) => received.map((r) => JSON.parse(r.body) as Sent);
 const ok = (received: Received[], ids: string[]) => received.filter((r) => ids.includes(r.headers["webhook-id"]));
+const outcomesOf = (ids: string[], destinationId: string) =>
+	Promise.all(ids.map(async (id) => (await deliveryRow(id, destinationId))?.outcome));
 
 /** Sends each asset's documented path, the assets interleaved, one event at a time. */
 async function assets(count: number) {
@@ -73,6 +76,35 @@ describe("ordered per entity", () => {
 		expect(fast).toHaveLength(ids.length);
 		const lastOrdered = Math.max(...ok(await ordered.received(), ids).map((r) => r.at));
 		expect(Math.max(...fast.map((r) => r.at))).toBeLessThan(lastOrdered);
+	});
+
+	it("holds back only the entity whose event is refused: another entity's events to the same destination go meanwhile, in order", async () => {
+		const partner = new PartnerEndpoint();
+		const destination = await destinationFor(partner, { ordering: "entity", event_types: ["trade_receivables.*"] });
+		const statuses = mainPath("asset").slice(0, 3);
+		const event = (key: string, step: number) =>
+			eventBody({ type: typeOf("asset", statuses[step]), key, status: statuses[step], at: at(step) });
+		const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+		const firstOfA = await eventIdOf(typeOf("asset", statuses[0]), `asset:${a}`, statuses[0], at(0));
+		// Refused with a Retry-After, so A's first event is retried every 3 s, not used up before B is through.
+		await partner.behave({ failIds: [firstOfA], retryAfter: 3 });
+		const ids: Record<string, string[]> = { [a]: [], [b]: [] };
+		for (const step of statuses.keys()) {
+			for (const key of [a, b]) ids[key].push((await deliverOk(event(key, step))).event_id);
+		}
+		expect(ids[a][0]).toBe(firstOfA);
+		const sentOf = async (key: string) => bodies(ok(await partner.received(), ids[key])).map((body) => body.sequence);
+
+		await expect.poll(() => sentOf(b), { timeout: 10_000 }).toEqual([1, 2, 3]);
+		await expect.poll(() => sentOf(a), { timeout: 10_000 }).toContain(1);
+		// B went through while A's first event was refused; nothing later of A was sent meanwhile.
+		expect(new Set(await sentOf(a))).toEqual(new Set([1]));
+		expect(await outcomesOf(ids[a], destination.id)).toEqual(["pending", "blocked", "blocked"]);
+
+		await partner.behave({});
+		await expect.poll(async () => (await sentOf(a)).slice(-3), { timeout: 15_000 }).toEqual([1, 2, 3]);
+		expect((await sentOf(a)).slice(0, -3).every((sequence) => sequence === 1)).toBe(true);
+		expect(await outcomesOf(ids[a], destination.id)).toEqual(["delivered", "delivered", "delivered"]);
 	});
 
 	it("waits for an earlier event that reaches the history after a later one", async () => {
@@ -181,6 +213,31 @@ describe("filtered by content", () => {
 		expect(await deliveryRow(asset.event_id, destination.id)).toBeNull();
 	});
 
+	it("applies a filter change to new events only: an event it dropped before stays without a delivery", async () => {
+		const partner = new PartnerEndpoint();
+		const type = "settlement.payment_batch_status_change";
+		const destination = await destinationFor(partner, {
+			event_types: ["settlement.*"],
+			filter: { data: { data: { status: "completed" } } },
+		});
+		const dropped = await deliverOk(eventBody({ type, status: "paid" }));
+		await historyRows([dropped.event_id]);
+		expect(await deliveryRow(dropped.event_id, destination.id)).toBeNull();
+
+		const changed = await lookup(`/v1/destinations/${destination.id}`, {
+			key: ADMIN,
+			method: "PATCH",
+			body: { filter: { data: { data: { status: "paid" } } } },
+		});
+		expect(changed.status).toBe(200);
+		const matching = await deliverOk(eventBody({ type, status: "paid" }));
+		await expect
+			.poll(async () => (await deliveryRow(matching.event_id, destination.id))?.outcome, { timeout: 10_000 })
+			.toBe("delivered");
+		expect(await deliveryRow(dropped.event_id, destination.id)).toBeNull();
+		expect(await partner.webhookIds()).toEqual([matching.event_id]);
+	});
+
 	it("refuses a filter with an unknown operator when it is saved, naming it", async () => {
 		const response = await exports.default.fetch("https://receiver.test/v1/destinations", {
 			method: "POST",
@@ -213,4 +270,38 @@ describe("paced", () => {
 			expect(await deliveryRow(id, destination.id)).toMatchObject({ outcome: "delivered", attempts: 1 });
 		}
 	}, 45_000);
+
+	it("keeps one attempt in flight at a slow partner with max_in_flight 1, and delays the others without failing any", async () => {
+		const partner = new PartnerEndpoint();
+		await partner.behave({ holdMs: 300 });
+		const destination = await destinationFor(partner, { event_types: ["settlement.*"], max_in_flight: 1 });
+		const type = "settlement.payment_batch_status_change";
+		const ids = await Promise.all(
+			Array.from({ length: 6 }, async () => (await deliverOk(eventBody({ type, status: "paid" }))).event_id),
+		);
+		await expect
+			.poll(() => outcomesOf(ids, destination.id), { timeout: 20_000, interval: 500 })
+			.toEqual(ids.map(() => "delivered"));
+		const received = ok(await partner.received(), ids);
+		expect(received.map((r) => r.in_flight)).toEqual(ids.map(() => 1));
+		for (const id of ids) expect(await deliveryRow(id, destination.id)).toMatchObject({ attempts: 1 });
+	});
+
+	it.each([429, 503])(
+		"waits out a %i's Retry-After on a destination with max_per_second, then delivers",
+		async (status) => {
+			const partner = new PartnerEndpoint();
+			await partner.behave({ failTimes: 1, status, retryAfter: 2 });
+			const destination = await destinationFor(partner, { event_types: ["settlement.*"], max_per_second: 5 });
+			const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
+			await expect
+				.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
+				.toBe("delivered");
+			const [refused, accepted, ...more] = ok(await partner.received(), [answer.event_id]);
+			expect(more).toEqual([]);
+			// The pace alone would let the retry go at once (a full bucket of 5); the partner asked for 2 s.
+			expect(accepted.at - refused.at).toBeGreaterThanOrEqual(2_000);
+			expect(await deliveryRow(answer.event_id, destination.id)).toMatchObject({ attempts: 2, last_status_code: 200 });
+		},
+	);
 });

@@ -8,12 +8,15 @@ export interface Received {
 	headers: Record<string, string>;
 	body: string;
 	at: number;
+	/** Requests to this path not yet answered when this one arrived, itself included. */
+	in_flight: number;
 }
 
 export interface Behaviour {
 	failTimes?: number;
 	down?: boolean;
 	status?: number;
+	/** Sent as Retry-After with every refusal (down, failTimes, failIds). */
 	retryAfter?: number;
 	/** Answer every request with a redirect (status 301 unless told) to this URL. */
 	redirectTo?: string;
@@ -23,6 +26,8 @@ export interface Behaviour {
 	failIds?: string[];
 	/** Answer every request with this JSON body (status 200 unless told). */
 	json?: unknown;
+	/** A slow partner: answer each request this many milliseconds after it arrived. */
+	holdMs?: number;
 }
 
 export class PartnerEndpoint {
@@ -64,7 +69,15 @@ export async function destinationFor(
 	fields: Partial<
 		Pick<
 			Destination,
-			"event_types" | "kinds" | "include_stale" | "enabled" | "ordering" | "filter" | "payload" | "max_per_second"
+			| "event_types"
+			| "kinds"
+			| "include_stale"
+			| "enabled"
+			| "ordering"
+			| "filter"
+			| "payload"
+			| "max_per_second"
+			| "max_in_flight"
 		>
 	> = {},
 ): Promise<Destination> {
