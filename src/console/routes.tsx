@@ -1,7 +1,7 @@
 /** The console's pages (GET): each reads what it shows for the viewer signed in, within the viewer's scopes. */
 import type { Hono } from "hono";
 import type { z } from "zod";
-import { requireEveryKind } from "../api/scopes";
+import { mayRead, requireEveryKind } from "../api/scopes";
 import { ApiError } from "../errors";
 import { settingsOf } from "../settings";
 import { findDestination, listDestinations } from "../storage/destinations";
@@ -83,7 +83,9 @@ export function consolePages(app: Hono<ConsoleEnv>): void {
 		if (!viewer) return toSignIn(c);
 		const id = c.req.param("id");
 		const event = await eventById(historyOf(c.env), id);
-		if (!event) throw new ApiError("not_found", `no recorded event ${id}`);
+		// Another kind's event is as unknown as a missing one: the redirect would name its entity.
+		if (!event || !mayRead(viewer.identity, event.entity_kind))
+			throw new ApiError("not_found", `no recorded event ${id}`);
 		return c.redirect(`${entityPath(event.entity_kind, event.entity_key)}?event=${encodeURIComponent(id)}`, 303);
 	});
 

@@ -69,3 +69,22 @@ export async function postFrom(pagePath: string, action: string, cookie: string,
 	const csrf = csrfOf(await page(pagePath, cookie));
 	return consoleFetch(action, { cookie, form: { csrf, ...fields } });
 }
+
+const HTML_ESCAPES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&amp;": "&" };
+
+/** Text as a browser shows it: the escapes hono writes into the HTML undone. */
+export function unescapeHtml(html: string): string {
+	return html.replace(/&(?:lt|gt|quot|#39|amp);/g, (entity) => HTML_ESCAPES[entity]);
+}
+
+/** Where the page's link to the next page (`rel="next"`) goes, or null on the last page. */
+export function nextPageOf(html: string): string | null {
+	const href = /<a href="([^"]+)" rel="next">/.exec(html)?.[1];
+	return href === undefined ? null : unescapeHtml(href);
+}
+
+/** The entities a page links to, `kind:key`, in the page's order. */
+export function linkedEntities(html: string): string[] {
+	const links = html.matchAll(/href="\/console\/entities\/([a-z_]+)\/([^"?#]+)"/g);
+	return [...links].map((m) => `${m[1]}:${decodeURIComponent(unescapeHtml(m[2]))}`);
+}

@@ -1,20 +1,13 @@
 import { env } from "cloudflare:workers";
 import { generateSignedCookie } from "hono/cookie";
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, lookup, PARTNER_KEY } from "../api/partner-client";
+import { ADMIN_KEY, lookup, managedKey, PARTNER_KEY } from "../api/partner-client";
 import { destinationFor, PartnerEndpoint } from "../support/partner";
 import { consoleFetch, csrfOf, page, sessionCookieOf, signIn } from "./console-client";
 
 const SECRET = env.CONSOLE_SESSION_SECRET ?? "";
 
-async function adminKeyInD1(fields: Record<string, unknown> = {}) {
-	const response = await lookup("/v1/api-keys", {
-		key: ADMIN_KEY,
-		method: "POST",
-		body: { label: `console-${crypto.randomUUID().slice(0, 8)}`, role: "admin", ...fields },
-	});
-	return response.json<{ id: string; key: string }>();
-}
+const adminKeyInD1 = (fields: Record<string, unknown> = {}) => managedKey({ role: "admin", ...fields });
 
 describe("console: forms are refused unless they come from the console with their token", () => {
 	it.each([

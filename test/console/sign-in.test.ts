@@ -30,17 +30,26 @@ describe("console: signing in and out", () => {
 		expect(html).toContain('action="/console/sign-out"');
 	});
 
-	it("leaves Secure off on http://localhost only", async () => {
-		const response = await exports.default.fetch("http://localhost:8787/console/sign-in", {
-			method: "POST",
-			headers: { origin: "http://localhost:8787", "content-type": "application/x-www-form-urlencoded" },
-			body: `key=${ADMIN_KEY}`,
-			redirect: "manual",
-		});
-		const line = response.headers.getSetCookie().find((c) => c.startsWith("console_session=")) ?? "";
-		expect(line).toMatch(/HttpOnly/);
-		expect(line).not.toMatch(/Secure/);
-	});
+	it.each([
+		["http://localhost:8787", false],
+		["http://127.0.0.1:8787", false],
+		["http://receiver.example", true],
+		["https://receiver.test", true],
+	])(
+		"sets the session cookie on %s with Secure: %s (off only for plain-http local development)",
+		async (origin, secure) => {
+			const response = await exports.default.fetch(`${origin}/console/sign-in`, {
+				method: "POST",
+				headers: { origin, "content-type": "application/x-www-form-urlencoded" },
+				body: `key=${ADMIN_KEY}`,
+				redirect: "manual",
+			});
+			expect(response.status).toBe(303);
+			const line = response.headers.getSetCookie().find((c) => c.startsWith("console_session=")) ?? "";
+			expect(line).toMatch(/HttpOnly/);
+			expect(/;\s*Secure/i.test(line)).toBe(secure);
+		},
+	);
 
 	it("refuses an unknown key with the form again and no cookie", async () => {
 		const response = await consoleFetch("/console/sign-in", { form: { key: "not-a-key" } });

@@ -1,6 +1,7 @@
 /** Records older than their retention period go, a bounded batch at a time, from the Cron Trigger's sweep. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { raise, resolve } from "../../src/alerts/lifecycle";
 import { insertReceipts } from "../../src/storage/receipts";
 import { RETAINED, retention } from "../../src/storage/retention";
 import { toQuery } from "../../src/storage/rows";
@@ -14,6 +15,41 @@ async function receiptsFrom(ip: string) {
 	return (
 		await env.HISTORY.prepare("SELECT count(*) AS n FROM receipts WHERE client_ip = ?").bind(ip).first<{ n: number }>()
 	)?.n;
+}
+
+/** Attempts of one delivery, one at each time, numbered 1, 2, …; answers the delivery's event id. */
+async function attemptsAt(times: string[]): Promise<string> {
+	const eventId = `retention-${crypto.randomUUID()}`;
+	const insert = env.HISTORY.prepare(
+		"INSERT INTO delivery_attempts (event_id, destination_id, attempt, at, outcome, status, duration_ms) VALUES (?, 'dst_retention', ?, ?, 'pending', 503, 5)",
+	);
+	await env.HISTORY.batch(times.map((at, i) => insert.bind(eventId, i + 1, at)));
+	return eventId;
+}
+
+async function attemptsLeft(eventId: string): Promise<number[]> {
+	const { results } = await env.HISTORY.prepare(
+		"SELECT attempt FROM delivery_attempts WHERE event_id = ? ORDER BY attempt",
+	)
+		.bind(eventId)
+		.all<{ attempt: number }>();
+	return results.map((r) => r.attempt);
+}
+
+/** An entity.stuck alert first seen `first` days ago, resolved `resolvedDays` days ago (null: still open). */
+async function stuckAlert(first: number, resolvedDays: number | null): Promise<string> {
+	const key = crypto.randomUUID();
+	const details = { entity_kind: "asset", entity_key: key };
+	await raise(env, [{ kind: "entity.stuck", subject: `asset:${key}`, details }], new Date(daysAgo(first)));
+	if (resolvedDays !== null) await resolve(env, [`entity.stuck:asset:${key}`], new Date(daysAgo(resolvedDays)));
+	return key;
+}
+
+async function alertsOf(key: string): Promise<number> {
+	const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM alerts WHERE subject = ?")
+		.bind(`asset:${key}`)
+		.first<{ n: number }>();
+	return row?.n ?? 0;
 }
 
 describe("retention", () => {
@@ -33,6 +69,25 @@ describe("retention", () => {
 		expect(done?.receipts).toBeGreaterThanOrEqual(2);
 		expect(await receiptsFrom("198.51.100.1")).toBe(0);
 		expect(await receiptsFrom("198.51.100.2")).toBe(1);
+	});
+
+	it("purges delivery attempts older than DELIVERY_ATTEMPTS_RETENTION_DAYS (90 by default) and keeps newer ones", async () => {
+		const eventId = await attemptsAt([daysAgo(200), daysAgo(91), daysAgo(89), daysAgo(1)]);
+		const done = await retention.run(env, now);
+		expect(done?.delivery_attempts).toBeGreaterThanOrEqual(2);
+		expect(await attemptsLeft(eventId)).toEqual([3, 4]);
+		const shorter = await attemptsAt([daysAgo(8), daysAgo(6)]);
+		await retention.run(envWith({ DELIVERY_ATTEMPTS_RETENTION_DAYS: "7" }), now);
+		expect(await attemptsLeft(shorter)).toEqual([2]);
+	});
+
+	it("purges resolved alerts older than RESOLVED_ALERTS_RETENTION_DAYS (365 by default), never open ones", async () => {
+		const old = await stuckAlert(400, 399);
+		const recent = await stuckAlert(300, 299);
+		const open = await stuckAlert(400, null);
+		const done = await retention.run(env, now);
+		expect(done?.resolved_alerts).toBeGreaterThanOrEqual(1);
+		expect([await alertsOf(old), await alertsOf(recent), await alertsOf(open)]).toEqual([0, 1, 1]);
 	});
 
 	it("deletes in bounded batches: at most 10,000 rows of a kind per run", async () => {
