@@ -78,7 +78,7 @@ export function consolePathOf(alert: Pick<Alert, "kind" | "details">): string | 
 	if (typeof destination_id === "string") return `/console/destinations/${encodeURIComponent(destination_id)}`;
 	const { example_event_id } = alert.details;
 	if (alert.kind.startsWith("contract.") && typeof example_event_id === "string") {
-		return `/console/events?event_id=${encodeURIComponent(example_event_id)}`;
+		return `/console/events/${encodeURIComponent(example_event_id)}`;
 	}
 	return null;
 }

@@ -33,8 +33,8 @@ export interface KeptRows {
 	table: SQLiteTable;
 	/** An indexed time column: rows older than the period go. */
 	time: SQLiteColumn;
-	/** Only rows that may go at all (resolved alerts). */
-	only?: ReturnType<typeof sql>;
+	/** Only rows that may go at all, given the cutoff (alerts resolved before it). */
+	only?: (cutoff: string) => ReturnType<typeof sql>;
 	days: (settings: ReturnType<typeof settingsOf>) => number;
 }
 
@@ -50,7 +50,8 @@ export const RETAINED: Kept[] = [
 		name: "resolved_alerts",
 		table: alerts,
 		time: alerts.first_seen,
-		only: sql`${alerts.status} = 'resolved'`,
+		// Aged by when it was resolved; `first_seen` (indexed, never later) bounds the range read.
+		only: (cutoff) => sql`${alerts.status} = 'resolved' AND ${alerts.resolved_at} < ${cutoff}`,
 		days: (s) => s.RESOLVED_ALERTS_RETENTION_DAYS,
 	},
 	{
@@ -65,7 +66,7 @@ export const RETAINED: Kept[] = [
 
 /** `DELETE … WHERE rowid IN (SELECT rowid … ORDER BY time LIMIT n)`: one bounded batch. */
 export function purgeStatement(kind: KeptRows, cutoff: string, limit = BATCH) {
-	const only = kind.only ? sql` AND ${kind.only}` : sql``;
+	const only = kind.only ? sql` AND ${kind.only(cutoff)}` : sql``;
 	return sql`DELETE FROM ${kind.table} WHERE rowid IN (SELECT rowid FROM ${kind.table} WHERE ${kind.time} < ${cutoff}${only} ORDER BY ${kind.time} LIMIT ${limit})`;
 }
 

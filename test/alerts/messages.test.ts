@@ -96,6 +96,9 @@ describe("what an alert says", () => {
 			"https://r.example",
 		);
 		expect(JSON.stringify(check)).not.toContain("console");
+		const drift = alertOf("contract.new_field", "t:data.x", { example_event_id: "e 1" });
+		const [{ message: field }] = slackMessages([{ change: "opened", alert: drift }], "https://r.example");
+		expect(JSON.stringify(field)).toContain("<https://r.example/console/events/e%201|Open in the console>");
 	});
 
 	it.each([

@@ -106,5 +106,10 @@ describe("console: the entity page", () => {
 		const raw = /<pre id="payload-raw"[^>]*>([^<]*)<\/pre>/.exec(html)?.[1];
 		expect(raw).toBeDefined();
 		expect(unescapeHtml(raw ?? "")).toBe(body);
+		// The indented view shows the same values as written, and is the same JSON.
+		const pretty = unescapeHtml(/<pre class="payload" id="payload-pretty"[^>]*>([^<]*)<\/pre>/.exec(html)?.[1] ?? "");
+		expect(pretty).toContain('"valor": 150.00');
+		expect(pretty.split("\n").length).toBeGreaterThan(5);
+		expect(JSON.parse(pretty)).toEqual(JSON.parse(body));
 	});
 });

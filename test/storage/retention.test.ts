@@ -81,13 +81,14 @@ describe("retention", () => {
 		expect(await attemptsLeft(shorter)).toEqual([2]);
 	});
 
-	it("purges resolved alerts older than RESOLVED_ALERTS_RETENTION_DAYS (365 by default), never open ones", async () => {
+	it("purges alerts resolved longer ago than RESOLVED_ALERTS_RETENTION_DAYS (365 by default), never open ones", async () => {
 		const old = await stuckAlert(400, 399);
 		const recent = await stuckAlert(300, 299);
 		const open = await stuckAlert(400, null);
+		const longOpen = await stuckAlert(400, 2);
 		const done = await retention.run(env, now);
 		expect(done?.resolved_alerts).toBeGreaterThanOrEqual(1);
-		expect([await alertsOf(old), await alertsOf(recent), await alertsOf(open)]).toEqual([0, 1, 1]);
+		expect(await Promise.all([old, recent, open, longOpen].map(alertsOf))).toEqual([0, 1, 1, 1]);
 	});
 
 	it("deletes in bounded batches: at most 10,000 rows of a kind per run", async () => {
