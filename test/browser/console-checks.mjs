@@ -1,17 +1,13 @@
 // What a person does in the console, checked step by step in the browser (test/browser/console.mjs).
 import { join } from "node:path";
+import { mainPath } from "../../simulator/qitech/examples.ts";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path.ts";
 
 const ADMIN_KEY = "dev-only-admin-key-1";
 const PARTNER_KEY = "dev-only-partner-key-1";
 /** An asset flow order in which older steps arrive after newer ones: one asset has one stale event, the other three. */
 const SEED = 4;
-const ASSET_PATH = [
-	"pending_eligibility",
-	"pending_documentation",
-	"pre_approved",
-	"pending_formalization",
-	"completed",
-];
+const ASSET_PATH = mainPath("asset");
 
 export async function checks({ context, base, partner, shots, simulate, log }) {
 	let passed = 0;
@@ -163,7 +159,7 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 
 	// A sender with a wrong key, as the overview and the receipts show it.
 	for (let i = 0; i < 3; i++) {
-		await fetch(`${base}/webhooks/qitech`, {
+		await fetch(`${base}${WEBHOOK_PATH}`, {
 			method: "POST",
 			headers: { "content-type": "application/json", signature: "0".repeat(64) },
 			body: '{"webhook_type":"trade_receivables.asset_status_change"}',

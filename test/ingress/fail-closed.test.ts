@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { EXAMPLES, eventBody } from "../../simulator/qitech/examples";
 import { md5Hex, sha256Hex } from "../../src/digests";
 import { pythonJsonDumps } from "../../src/ingress/signature/python-json";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { lookupWith } from "../api/partner-client";
 import { deliver, deliverOk, historyRows, post, signedHeaders, signer, WEBHOOK_URL } from "../support/webhook";
 import { fetchWith } from "../support/worker";
@@ -31,7 +32,7 @@ describe("tokens that bind nothing about the body", () => {
 		["no claims at all", () => ({})],
 		[
 			"only the request line and a time",
-			() => ({ method: "POST", uri: "/webhooks/qitech", timestamp: new Date().toISOString() }),
+			() => ({ method: "POST", uri: WEBHOOK_PATH, timestamp: new Date().toISOString() }),
 		],
 		["only iat", () => ({ iat: now() })],
 	])("are refused with 401 by default: %s", async (_, claims) => {

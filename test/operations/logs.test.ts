@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { logBatch } from "../../src/logs";
 import { deliverOk, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
@@ -51,7 +52,7 @@ describe("operations logs", () => {
 			headers: { "content-type": "application/json", ...headers },
 		});
 		const verdict = await response.json<{ event_id: string; entity: string }>();
-		const mine = requestLines().filter((l) => l.route === "/webhooks/qitech");
+		const mine = requestLines().filter((l) => l.route === WEBHOOK_PATH);
 		expect(mine).toEqual([
 			expect.objectContaining({
 				outcome: "accepted",

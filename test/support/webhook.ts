@@ -7,10 +7,11 @@ import {
 	signingKeysOf,
 	webCrypto,
 } from "../../simulator/qitech/signer";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { ledgerOf as ledgerOfEnv } from "../../src/ledger/ledger-of";
 import { type PayloadColumns, readPayload } from "../../src/storage/payloads";
 
-export const WEBHOOK_URL = "https://receiver.test/webhooks/qitech";
+export const WEBHOOK_URL = `https://receiver.test${WEBHOOK_PATH}`;
 
 export const signer = new QitechSigner(signingKeysOf(env), webCrypto);
 
