@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { mainPath } from "../../simulator/qitech/examples.ts";
 import { WEBHOOK_PATH } from "../../src/ingress/webhook-path.ts";
+import { readUntil } from "../support/poll.ts";
 
 const ADMIN_KEY = "dev-only-admin-key-1";
 const PARTNER_KEY = "dev-only-partner-key-1";
@@ -112,7 +113,12 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	check(payload?.includes('"webhook_type"') && payload.includes("\n  "), "the payload opens, pretty-printed");
 	await page.getByRole("button", { name: "Copy" }).click();
 	await page.getByRole("button", { name: "Copied" }).waitFor({ timeout: 3000 });
-	check(true, "the copy button copies the payload");
+	const copied = await page.evaluate(() => navigator.clipboard.readText());
+	check(
+		copied === (await page.textContent("#payload-raw")) &&
+			JSON.stringify(JSON.parse(copied)) === JSON.stringify(JSON.parse(payload)),
+		"the copy button copies the payload as received",
+	);
 	await shoot("entity-payload");
 
 	// The failing destination's deliveries die; replayed from the console once it recovers, they are delivered.
@@ -158,6 +164,7 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	await shoot("destination");
 
 	// A sender with a wrong key, as the overview and the receipts show it.
+	const since = new Date().toISOString();
 	for (let i = 0; i < 3; i++) {
 		await fetch(`${base}${WEBHOOK_PATH}`, {
 			method: "POST",
@@ -166,7 +173,16 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 		});
 	}
 
-	await page.waitForTimeout(2000); // receipts are written just after the answers, in batches
+	// Receipts are written just after the answers, in batches.
+	const rejected = await readUntil(
+		() => rejectedSince(base, since),
+		(rows) => rows.length >= 3,
+		10_000,
+	);
+	check(
+		rejected.length === 3 && rejected.every((r) => r.reason === "invalid_signature"),
+		"the wrong key's webhooks are in the receipts, refused for their signature",
+	);
 
 	// The other pages, for their screenshots.
 	for (const [name, path] of [
@@ -214,4 +230,12 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	);
 	await shoot("partner-entity");
 	return passed;
+}
+
+/** The receipts of webhooks refused since `since`, read as an admin through the API. */
+async function rejectedSince(base, since) {
+	const response = await fetch(`${base}/v1/receipts?outcome=rejected&since=${encodeURIComponent(since)}`, {
+		headers: { authorization: `Bearer ${ADMIN_KEY}` },
+	});
+	return (await response.json()).data;
 }

@@ -4,6 +4,7 @@
  * refused signatures, and open alerts; then waits until the history and the deliveries are in D1.
  */
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { buildPlan, FLOW_NAMES, type Plan } from "../../simulator/plan";
 import { type Outcome, runPlan } from "../../simulator/run";
 import { raise } from "../../src/alerts/lifecycle";
@@ -50,13 +51,10 @@ export async function seedConsole(): Promise<Seeded> {
 }
 
 async function untilRecorded(events: number, timeoutMs = 20_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM events").first<{ n: number }>();
-		const owed = await env.HISTORY.prepare("SELECT count(*) AS n FROM deliveries").first<{ n: number }>();
-		if (((row?.n ?? 0) >= events && (owed?.n ?? 0) > 0) || Date.now() > deadline) return;
-		await new Promise((r) => setTimeout(r, 100));
-	}
+	const count = async (table: string) =>
+		(await env.HISTORY.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
+	await expect.poll(() => count("events"), { timeout: timeoutMs }).toBeGreaterThanOrEqual(events);
+	await expect.poll(() => count("deliveries"), { timeout: timeoutMs }).toBeGreaterThan(0);
 }
 
 /** Compressed as a browser would receive it. */
