@@ -4,12 +4,12 @@
  * refused signatures, and open alerts; then waits until the history and the deliveries are in D1.
  */
 import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
 import { buildPlan, FLOW_NAMES, type Plan } from "../../simulator/plan";
 import { type Outcome, runPlan } from "../../simulator/run";
 import { raise } from "../../src/alerts/lifecycle";
 import type { Destination } from "../../src/storage/destinations";
 import { destinationFor, PartnerEndpoint } from "../support/partner";
+import { readUntil } from "../support/poll";
 import { post, signer, WEBHOOK_URL } from "../support/webhook";
 
 export interface Seeded {
@@ -53,8 +53,9 @@ export async function seedConsole(): Promise<Seeded> {
 async function untilRecorded(events: number, timeoutMs = 20_000): Promise<void> {
 	const count = async (table: string) =>
 		(await env.HISTORY.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
-	await expect.poll(() => count("events"), { timeout: timeoutMs }).toBeGreaterThanOrEqual(events);
-	await expect.poll(() => count("deliveries"), { timeout: timeoutMs }).toBeGreaterThan(0);
+	const counts = async () => ({ events: await count("events"), deliveries: await count("deliveries") });
+	// Called from beforeAll, where expect.poll is not allowed.
+	await readUntil(counts, (n) => n.events >= events && n.deliveries > 0, timeoutMs);
 }
 
 /** Compressed as a browser would receive it. */
