@@ -1,10 +1,10 @@
 // Streams of webhooks for the ingestion scenarios. Each stream is endless and uses keys
 // fresh to this process, so every run of every worker sees events new to it.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { eventBody, mainPath, typeOf } from "../simulator/qitech/examples.ts";
-import { ENTITY_KINDS, ENVELOPES, EVENT_TYPES, UNCLASSIFIED } from "../src/catalog/catalog.ts";
+import { ENTITY_KINDS, ENVELOPES, EVENT_TYPES } from "../src/catalog/catalog.ts";
 import { entityName } from "../src/catalog/event.ts";
-import { eventIdOf } from "./events.mjs";
+import { eventIdOf, unclassifiedOf } from "./events.mjs";
 
 const eventTime = (lane, step) => new Date(Date.UTC(2026, 0, 1) + lane * 60_000 + step * 1000).toISOString();
 
@@ -31,13 +31,12 @@ function stepBody(lane, step, drift = noDrift) {
 	return { body, id: eventIdOf(event), entity: entityName(lane.kind, lane.key) };
 }
 
-/** The body under a type outside the catalog: the receiver files it under `unclassified:<its digest>`. */
+/** The body under a type outside the catalog, which the receiver files under an entity of its own. */
 function ofUnknownType(body, type, name) {
 	const envelope = JSON.parse(body);
 	envelope[ENVELOPES[EVENT_TYPES[type].envelope].type] = name;
 	const text = JSON.stringify(envelope);
-	const id = createHash("sha256").update(text).digest("hex");
-	return { body: text, id, entity: entityName(UNCLASSIFIED, id) };
+	return { body: text, ...unclassifiedOf(text) };
 }
 
 /** Shares of the new steps that stray from the documented contract, by how. */

@@ -1,5 +1,7 @@
 // The history the lookups read: a sample of assets through the real webhook route (so their
 // ledgers hold their history), the rest of the events written straight into D1.
+import { eventBody, mainPath, typeOf } from "../simulator/qitech/examples.ts";
+import { WEBHOOK_PATH } from "../src/ingress/webhook-path.ts";
 import { entityListQuery } from "../src/storage/entity-lookups.ts";
 import { eventListQuery } from "../src/storage/event-lookups.ts";
 import { signers } from "./events.mjs";
@@ -7,18 +9,15 @@ import { devVars } from "./runtime.mjs";
 
 const SAMPLE_ASSETS = 100;
 const ASSETS_PER_ASSIGNMENT = 10;
-const FLOW = ["pending_eligibility", "pending_documentation", "pre_approved", "completed"];
+const FLOW = mainPath("asset");
 
 function sampleBody(asset, step, status) {
-	return JSON.stringify({
-		webhook_type: "trade_receivables.asset_status_change",
-		webhook_datetime: new Date(Date.UTC(2025, 11, 1, 0, step, asset.index)).toISOString(),
-		data: {
-			asset_external_id: asset.key,
-			asset_new_status: status,
-			assignment_external_id: asset.assignment,
-			fund_class_key: "sample-fund",
-		},
+	return eventBody({
+		type: typeOf("asset", status),
+		key: asset.key,
+		status,
+		at: new Date(Date.UTC(2025, 11, 1, 0, step, asset.index)).toISOString(),
+		links: { assignment: asset.assignment },
 	});
 }
 
@@ -38,7 +37,7 @@ export async function ingestSample(urls, db) {
 		for (const [step, status] of FLOW.entries()) {
 			const body = sampleBody(asset, step, status);
 			for (const url of [urls.receiver, urls.floor]) {
-				const response = await fetch(`${url}/webhooks/qitech`, {
+				const response = await fetch(`${url}${WEBHOOK_PATH}`, {
 					method: "POST",
 					body,
 					headers: { "content-type": "application/json", ...sign(body) },

@@ -27,7 +27,8 @@ export interface Holiday {
 }
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
+/** A day in epoch milliseconds (they count no leap seconds): a UTC date is a whole number of them. */
+export const DAY_MS = 86_400_000;
 
 /** The national holidays of ANBIMA's calendar in `year`, in date order. */
 export function holidaysOf(year: number): Holiday[] {

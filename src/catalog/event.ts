@@ -102,15 +102,15 @@ export async function classify(body: unknown, raw: Uint8Array): Promise<ParseRes
 		const status = typeof data.status === "string" && data.status !== "" ? data.status : "received";
 		if (status.length > MAX_FIELD_CHARS)
 			return issue(`Too big: expected string to have <=${MAX_FIELD_CHARS} characters`, [fields.data, "status"]);
-		const event_id = await sha256Hex(raw);
+		const { event_id, kind, key, entity } = unclassifiedIdentity(await sha256Hex(raw));
 		return {
 			ok: true,
 			event: {
 				event_id,
 				type,
-				kind: UNCLASSIFIED,
-				key: event_id,
-				entity: entityName(UNCLASSIFIED, event_id),
+				kind,
+				key,
+				entity,
 				status,
 				known_status: true,
 				occurred_at,
@@ -166,6 +166,14 @@ export function entityName(kind: string, key: string): string {
 
 export function normaliseTime(time: string): string {
 	return new Date(time.includes("T") && !/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? `${time}Z` : time).toISOString();
+}
+
+/**
+ * A type outside the catalog: the event is known by `digest`, the SHA-256 of its body as
+ * received, and is an entity of its own named after it.
+ */
+export function unclassifiedIdentity(digest: string): Pick<QitechEvent, "event_id" | "kind" | "key" | "entity"> {
+	return { event_id: digest, kind: UNCLASSIFIED, key: digest, entity: entityName(UNCLASSIFIED, digest) };
 }
 
 /** The input of the documented identity: type, entity, status and normalised time, a line each. */

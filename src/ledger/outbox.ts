@@ -132,11 +132,17 @@ export class Outbox {
 		this.awaitConfirmations(resends);
 	}
 
-	/** The backstop: when the oldest unconfirmed send is due again, later after each resend. */
+	/**
+	 * The backstop: when the oldest unconfirmed send is due again. After `r` resends that is
+	 * between confirmAfter × 2^r and twice it (the jitter spreads the ledgers of one outage), at
+	 * most an hour, and never before the confirmation time: an alarm then would find nothing due
+	 * and set itself again at once.
+	 */
 	private awaitConfirmations(resends: number): void {
 		if (this.sentAt.size === 0) return;
+		const { confirmAfterMs } = this.parts;
 		const oldest = Math.min(...this.sentAt.values());
-		const wait = Math.min(MAX_BACKOFF_MS, this.parts.confirmAfterMs * 2 ** Math.min(resends, 10));
+		const wait = Math.max(confirmAfterMs, backoff(resends + 1, 2 * confirmAfterMs, MAX_BACKOFF_MS));
 		this.alarmIn(oldest + wait - Date.now());
 	}
 

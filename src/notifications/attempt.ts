@@ -76,7 +76,7 @@ function retryAfter(value: string | null): number | null {
 	return Number.isFinite(seconds) ? Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(seconds))) : null;
 }
 
-/** Exponential backoff with full jitter, honouring the destination's Retry-After. */
+/** Exponential backoff with equal jitter (src/backoff.ts), honouring the destination's Retry-After. */
 export function retryDelaySeconds(attempts: number, baseSeconds: number, retryAfterSeconds: number | null): number {
 	if (retryAfterSeconds !== null) return retryAfterSeconds;
 	return Math.round(backoff(attempts, baseSeconds, MAX_DELAY_SECONDS));

@@ -7,6 +7,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { DAY_MS } from "../alerts/business-clock";
 import type { Env } from "../env";
 import { deliveries, deliveryAttempts } from "./delivery-schema";
 import type { ExportKind } from "./export-schema";
@@ -44,7 +45,7 @@ export function pageStatement(kind: ExportKind, day: string, after: Position | n
 	const { table, time, order } = KINDS[kind];
 	const keys = [time, ...order].map(column);
 	const start = `${day}T00:00:00.000Z`;
-	const end = new Date(Date.parse(start) + 86_400_000).toISOString();
+	const end = new Date(Date.parse(start) + DAY_MS).toISOString();
 	const from = after
 		? sql` AND (${sql.join(keys, sql`, `)}) > (${sql.join(
 				after.map((v) => sql`${v}`),

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { DAY_MS } from "../alerts/business-clock";
 import type { Env } from "../env";
 import { settingsOf } from "../settings";
 import type { Sweep } from "../sweeps";
@@ -78,7 +79,7 @@ export const retention: Sweep = {
 		for (const kind of RETAINED) {
 			const days = kind.days(settings);
 			if (days === 0) continue;
-			const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+			const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
 			if ("purge" in kind) {
 				purged[kind.name] = await kind.purge(env, new Date(cutoff));
 				continue;

@@ -1,13 +1,13 @@
 /** Issue 14: contract drift and quarantined events raise alerts; alerts reach destinations as ops events. */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import { raise } from "../../src/alerts/lifecycle";
 import { runSweeps, SWEEPS } from "../../src/sweeps";
+import { ADMIN_KEY, lookup } from "../api/partner-client";
 import { destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk, historyRows } from "../support/webhook";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const type = "settlement.payment_batch_status_change";
 
 async function liveAlert(fingerprint: string) {
@@ -80,14 +80,11 @@ describe("quarantined events", () => {
 		await sweep(["alerts.quarantine"]);
 		expect(await liveAlert(`ingestion.quarantined:payment_batch:${key}`)).not.toBeNull();
 
-		const release = await exports.default.fetch(
-			`https://receiver.test/v1/entities/payment_batch/${key}/events/${held.event_id}/discard`,
-			{
-				method: "POST",
-				headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-				body: JSON.stringify({ reason: "a test" }),
-			},
-		);
+		const release = await lookup(`/v1/entities/payment_batch/${key}/events/${held.event_id}/discard`, {
+			key: ADMIN_KEY,
+			method: "POST",
+			body: { reason: "a test" },
+		});
 		expect(release.status).toBe(200);
 		await expect
 			.poll(async () => (await historyRows([held.event_id]))[0]?.result, { timeout: 10_000 })

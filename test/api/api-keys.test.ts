@@ -5,9 +5,7 @@ import { eventBody } from "../../simulator/qitech/examples";
 import { identify, KEY_CACHE_MS } from "../../src/api/auth";
 import { sha256Hex } from "../../src/digests";
 import { deliverOk, historyRows } from "../support/webhook";
-import { lookup, PARTNER_KEY } from "./partner-client";
-
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
+import { ADMIN_KEY, lookup, PARTNER_KEY } from "./partner-client";
 
 interface Created {
 	id: string;
@@ -16,7 +14,7 @@ interface Created {
 	prefix: string;
 }
 
-async function createKey(fields: Record<string, unknown>, key = ADMIN): Promise<Response> {
+async function createKey(fields: Record<string, unknown>, key = ADMIN_KEY): Promise<Response> {
 	return lookup("/v1/api-keys", { key, method: "POST", body: fields });
 }
 
@@ -31,7 +29,7 @@ describe("API keys managed through the admin API", () => {
 		const key = await created({ label: "fund-portal" });
 		expect(key.key).toMatch(/^qtk_[0-9a-f]{64}$/);
 		expect(key.prefix).toBe(key.key.slice(0, 10));
-		const listed = await (await lookup("/v1/api-keys", { key: ADMIN })).text();
+		const listed = await (await lookup("/v1/api-keys", { key: ADMIN_KEY })).text();
 		expect(listed).toContain(key.id);
 		expect(listed).not.toContain(key.key);
 		const row = await env.HISTORY.prepare("SELECT * FROM api_keys WHERE id = ?").bind(key.id).first();
@@ -51,7 +49,7 @@ describe("API keys managed through the admin API", () => {
 		const used = await created({ label: "used" });
 		expect((await lookup("/v1/receipts", { key: used.key })).status).toBe(200);
 		for (const { id } of [unused, used]) {
-			const revoked = await lookup(`/v1/api-keys/${id}`, { key: ADMIN, method: "DELETE" });
+			const revoked = await lookup(`/v1/api-keys/${id}`, { key: ADMIN_KEY, method: "DELETE" });
 			expect((await revoked.json<{ revoked_at: string | null }>()).revoked_at).not.toBeNull();
 		}
 		expect((await lookup("/v1/receipts", { key: unused.key })).status).toBe(401);
@@ -71,7 +69,7 @@ describe("API keys managed through the admin API", () => {
 		await expect
 			.poll(
 				async () =>
-					(await (await lookup(`/v1/api-keys/${key.id}`, { key: ADMIN })).json<{ last_used_at: string | null }>())
+					(await (await lookup(`/v1/api-keys/${key.id}`, { key: ADMIN_KEY })).json<{ last_used_at: string | null }>())
 						.last_used_at,
 			)
 			.not.toBeNull();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { HASHED_PARTNER_KEY, lookup, lookupWith, PARTNER_KEY } from "./partner-client";
 
 async function sha256Hex(text: string): Promise<string> {
@@ -60,7 +61,7 @@ describe("partner API authentication", () => {
 	it("leaves the webhook route, the OpenAPI document and the docs page outside partner authentication", async () => {
 		expect((await lookup("/openapi.json", { key: null })).status).toBe(200);
 		expect((await lookup("/docs", { key: null })).status).toBe(200);
-		const webhook = await lookup("/webhooks/qitech", { key: null, method: "POST" });
+		const webhook = await lookup(WEBHOOK_PATH, { key: null, method: "POST" });
 		expect((await webhook.json<{ error: { code: string } }>()).error.code).not.toBe("unauthorized");
 	});
 });

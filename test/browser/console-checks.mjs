@@ -1,17 +1,14 @@
 // What a person does in the console, checked step by step in the browser (test/browser/console.mjs).
 import { join } from "node:path";
+import { mainPath } from "../../simulator/qitech/examples.ts";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path.ts";
+import { readUntil } from "../support/poll.ts";
 
 const ADMIN_KEY = "dev-only-admin-key-1";
 const PARTNER_KEY = "dev-only-partner-key-1";
 /** An asset flow order in which older steps arrive after newer ones: one asset has one stale event, the other three. */
 const SEED = 4;
-const ASSET_PATH = [
-	"pending_eligibility",
-	"pending_documentation",
-	"pre_approved",
-	"pending_formalization",
-	"completed",
-];
+const ASSET_PATH = mainPath("asset");
 
 export async function checks({ context, base, partner, shots, simulate, log }) {
 	let passed = 0;
@@ -116,7 +113,12 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	check(payload?.includes('"webhook_type"') && payload.includes("\n  "), "the payload opens, pretty-printed");
 	await page.getByRole("button", { name: "Copy" }).click();
 	await page.getByRole("button", { name: "Copied" }).waitFor({ timeout: 3000 });
-	check(true, "the copy button copies the payload");
+	const copied = await page.evaluate(() => navigator.clipboard.readText());
+	check(
+		copied === (await page.textContent("#payload-raw")) &&
+			JSON.stringify(JSON.parse(copied)) === JSON.stringify(JSON.parse(payload)),
+		"the copy button copies the payload as received",
+	);
 	await shoot("entity-payload");
 
 	// The failing destination's deliveries die; replayed from the console once it recovers, they are delivered.
@@ -162,15 +164,25 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	await shoot("destination");
 
 	// A sender with a wrong key, as the overview and the receipts show it.
+	const since = new Date().toISOString();
 	for (let i = 0; i < 3; i++) {
-		await fetch(`${base}/webhooks/qitech`, {
+		await fetch(`${base}${WEBHOOK_PATH}`, {
 			method: "POST",
 			headers: { "content-type": "application/json", signature: "0".repeat(64) },
 			body: '{"webhook_type":"trade_receivables.asset_status_change"}',
 		});
 	}
 
-	await page.waitForTimeout(2000); // receipts are written just after the answers, in batches
+	// Receipts are written just after the answers, in batches.
+	const rejected = await readUntil(
+		() => rejectedSince(base, since),
+		(rows) => rows.length >= 3,
+		10_000,
+	);
+	check(
+		rejected.length === 3 && rejected.every((r) => r.reason === "invalid_signature"),
+		"the wrong key's webhooks are in the receipts, refused for their signature",
+	);
 
 	// The other pages, for their screenshots.
 	for (const [name, path] of [
@@ -218,4 +230,12 @@ export async function checks({ context, base, partner, shots, simulate, log }) {
 	);
 	await shoot("partner-entity");
 	return passed;
+}
+
+/** The receipts of webhooks refused since `since`, read as an admin through the API. */
+async function rejectedSince(base, since) {
+	const response = await fetch(`${base}/v1/receipts?outcome=rejected&since=${encodeURIComponent(since)}`, {
+		headers: { authorization: `Bearer ${ADMIN_KEY}` },
+	});
+	return (await response.json()).data;
 }

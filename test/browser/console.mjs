@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:browser`: the console in a real browser (Debian's chromium, driven by
 // playwright-core) against `npm run dev` with the simulator's flows and a local partner server.
+// Run under tsx, so that the checks import the QI Tech kit and WEBHOOK_PATH from the sources.
 // Starts and stops everything itself, within a bounded time; screenshots go to
 // test/browser/screenshots/ (wide 1280 and narrow 390). Exit status 0 when every check passed.
 import { spawn } from "node:child_process";

@@ -9,6 +9,7 @@ import { type Outcome, runPlan } from "../../simulator/run";
 import { raise } from "../../src/alerts/lifecycle";
 import type { Destination } from "../../src/storage/destinations";
 import { destinationFor, PartnerEndpoint } from "../support/partner";
+import { readUntil } from "../support/poll";
 import { post, signer, WEBHOOK_URL } from "../support/webhook";
 
 export interface Seeded {
@@ -50,13 +51,11 @@ export async function seedConsole(): Promise<Seeded> {
 }
 
 async function untilRecorded(events: number, timeoutMs = 20_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const row = await env.HISTORY.prepare("SELECT count(*) AS n FROM events").first<{ n: number }>();
-		const owed = await env.HISTORY.prepare("SELECT count(*) AS n FROM deliveries").first<{ n: number }>();
-		if (((row?.n ?? 0) >= events && (owed?.n ?? 0) > 0) || Date.now() > deadline) return;
-		await new Promise((r) => setTimeout(r, 100));
-	}
+	const count = async (table: string) =>
+		(await env.HISTORY.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
+	const counts = async () => ({ events: await count("events"), deliveries: await count("deliveries") });
+	// Called from beforeAll, where expect.poll is not allowed.
+	await readUntil(counts, (n) => n.events >= events && n.deliveries > 0, timeoutMs);
 }
 
 /** Compressed as a browser would receive it. */

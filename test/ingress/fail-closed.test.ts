@@ -1,11 +1,11 @@
 /** Issue 11, section 1: signatures fail closed, and a broken key breaks only its own scheme. */
-import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it, vi } from "vitest";
 import { EXAMPLES, eventBody } from "../../simulator/qitech/examples";
 import { md5Hex, sha256Hex } from "../../src/digests";
 import { pythonJsonDumps } from "../../src/ingress/signature/python-json";
-import { lookupWith } from "../api/partner-client";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
+import { ADMIN_KEY, lookupWith, PARTNER_KEY } from "../api/partner-client";
 import { deliver, deliverOk, historyRows, post, signedHeaders, signer, WEBHOOK_URL } from "../support/webhook";
 import { fetchWith } from "../support/worker";
 
@@ -31,7 +31,7 @@ describe("tokens that bind nothing about the body", () => {
 		["no claims at all", () => ({})],
 		[
 			"only the request line and a time",
-			() => ({ method: "POST", uri: "/webhooks/qitech", timestamp: new Date().toISOString() }),
+			() => ({ method: "POST", uri: WEBHOOK_PATH, timestamp: new Date().toISOString() }),
 		],
 		["only iat", () => ({ iat: now() })],
 	])("are refused with 401 by default: %s", async (_, claims) => {
@@ -133,14 +133,13 @@ describe("a broken key breaks only its own scheme", () => {
 	});
 
 	it("refuses every key of a list with a malformed digest entry, names it in /readyz, and keeps the other list", async () => {
-		const broken = { PARTNER_API_KEYS: `dev-only-partner-key-1,sha256:not-hex` };
-		expect((await lookupWith(broken, "/v1/receipts", { key: "dev-only-partner-key-1" })).status).toBe(401);
-		const admin = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
-		expect((await lookupWith(broken, "/v1/receipts", { key: admin })).status).toBe(200);
+		const broken = { PARTNER_API_KEYS: `${PARTNER_KEY},sha256:not-hex` };
+		expect((await lookupWith(broken, "/v1/receipts", { key: PARTNER_KEY })).status).toBe(401);
+		expect((await lookupWith(broken, "/v1/receipts", { key: ADMIN_KEY })).status).toBe(200);
 		expect((await readyz(broken)).error.details.settings).toMatch(
 			/PARTNER_API_KEYS \(entry 2 \(partner-2\): sha256: needs 64 hex digits\)/,
 		);
-		expect((await readyz(broken)).error.details.settings).not.toContain("dev-only-partner-key-1");
+		expect((await readyz(broken)).error.details.settings).not.toContain(PARTNER_KEY);
 	});
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { eventBody, mainPath, typeOf } from "../../simulator/qitech/examples";
 import type { EntityLedger } from "../../src/ledger/entity-ledger";
 import type { EventNotification } from "../../src/model";
+import { settingsOf } from "../../src/settings";
 import { FlakyQueue, unreachableLedgers } from "../support/faults";
 import {
 	deliver,
@@ -282,6 +283,29 @@ describe("self-healing: a ledger owes each event until the history confirms it",
 			state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'outbox'").toArray(),
 		);
 		expect(indexes).toEqual([]);
+	});
+
+	it("waits the confirmation time to twice it before sending again, not the same time in every ledger", async () => {
+		const confirmAfterMs = settingsOf(env).LEDGER_CONFIRM_AFTER_SECONDS * 1000;
+		const alarmOf = (entity: string) =>
+			runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) => state.storage.getAlarm());
+		// Each wait is known within [alarm − after, alarm − before]: the send was in between.
+		const waits: { low: number; high: number }[] = [];
+		for (let i = 0; i < 10; i++) {
+			const key = crypto.randomUUID();
+			const before = Date.now();
+			await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" }));
+			await expect.poll(() => alarmOf(`payment_batch:${key}`)).not.toBeNull();
+			const after = Date.now();
+			const alarm = (await alarmOf(`payment_batch:${key}`)) ?? 0;
+			waits.push({ low: alarm - after, high: alarm - before });
+		}
+		for (const wait of waits) {
+			expect(wait.high).toBeGreaterThanOrEqual(confirmAfterMs);
+			expect(wait.low).toBeLessThanOrEqual(2 * confirmAfterMs);
+		}
+		// Jittered: some two ledgers certainly wait different times.
+		expect(Math.max(...waits.map((w) => w.low))).toBeGreaterThan(Math.min(...waits.map((w) => w.high)));
 	});
 
 	it("sends again after the object was evicted with an event sent but not confirmed", async () => {

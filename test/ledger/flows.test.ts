@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventBody } from "../../simulator/qitech/examples";
-import { ENTITY_KINDS, EVENT_TYPES, type EventType, FLOWS } from "../../src/catalog/catalog";
+import { eventBody, typeOf } from "../../simulator/qitech/examples";
+import { ENTITY_KINDS, FLOWS } from "../../src/catalog/catalog";
 import { deliverOk, entityRow, historyRows, ledgerOf, payloadOfRow } from "../support/webhook";
 
 const SAME_SECOND = "2024-04-23T15:08:30Z";
@@ -15,16 +15,6 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 		[out[i], out[j]] = [out[j], out[i]];
 	}
 	return out;
-}
-
-function typeOf(kind: string, status: string): EventType {
-	const types = (Object.keys(EVENT_TYPES) as EventType[]).filter((t) => EVENT_TYPES[t].kind === kind);
-	// The asset's first status arrives as the creation event, the rest as status changes.
-	if (kind === "asset")
-		return status === "pending_eligibility"
-			? "trade_receivables.asset_creation"
-			: "trade_receivables.asset_status_change";
-	return types[0];
 }
 
 /** Every documented path of every flow, plus the one-status flows (issuer, investor). */

@@ -1,17 +1,15 @@
 /** Issue 11, section 2: one valid event cannot pin an entity; admins repair ledgers, audited. */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
-import { lookup, lookupOk } from "../api/partner-client";
+import { ADMIN_KEY, lookup, lookupOk, PARTNER_KEY } from "../api/partner-client";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk, historyRows } from "../support/webhook";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const type = "settlement.payment_batch_status_change";
 const batch = (key: string, status: string, at: string) => eventBody({ type, key, status, at });
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
-function admin(path: string, body?: unknown, key = ADMIN) {
+function admin(path: string, body?: unknown, key = ADMIN_KEY) {
 	return lookup(path, { key, method: "POST", body });
 }
 
@@ -138,7 +136,6 @@ describe("admins repair a ledger", () => {
 		const path = `/v1/entities/payment_batch/${key}`;
 		expect((await admin(`${path}/corrections`, { status: "teleported", reason: "x" })).status).toBe(400);
 		expect((await admin(`${path}/events/${"0".repeat(64)}/release`)).status).toBe(404);
-		const partnerKey = "dev-only-partner-key-1";
-		expect((await admin(`${path}/corrections`, { status: "completed", reason: "x" }, partnerKey)).status).toBe(403);
+		expect((await admin(`${path}/corrections`, { status: "completed", reason: "x" }, PARTNER_KEY)).status).toBe(403);
 	});
 });

@@ -7,13 +7,12 @@ import worker from "../../src/index";
 import { newSecret } from "../../src/notifications/standard-webhooks";
 import { seal } from "../../src/secrets";
 import { settingsOf } from "../../src/settings";
+import { ADMIN_KEY, lookupWith } from "../api/partner-client";
 import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { FlakyQueue } from "../support/faults";
 import { deliveryRow, destinationFor, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
-import { fetchWith } from "../support/worker";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const batchEvent = () => eventBody({ type: "settlement.payment_batch_status_change", status: "paid" });
 
 async function outcomeOf(eventId: string, destinationId: string, outcome: string) {
@@ -66,12 +65,13 @@ describe("no delivery stranded pending", () => {
 
 		// The replay reopens the row, then the Queue refuses the message.
 		const refusing = new FlakyQueue(env.DELIVERIES_QUEUE, 100);
-		const replay = await fetchWith(
+		const replay = await lookupWith(
 			{ DELIVERIES_QUEUE: refusing },
-			new Request(`https://receiver.test/v1/destinations/${destination.id}/replay-failed`, {
+			`/v1/destinations/${destination.id}/replay-failed`,
+			{
+				key: ADMIN_KEY,
 				method: "POST",
-				headers: { authorization: `Bearer ${ADMIN}` },
-			}),
+			},
 		);
 		expect(replay.status).toBe(503);
 		expect(await replay.json()).toMatchObject({
@@ -122,13 +122,10 @@ describe("no delivery stranded pending", () => {
 		)
 			.bind(long, answer.event_id, destination.id)
 			.run();
-		const replay = await fetchWith(
-			{},
-			new Request(`https://receiver.test/v1/destinations/${destination.id}/replay-failed`, {
-				method: "POST",
-				headers: { authorization: `Bearer ${ADMIN}` },
-			}),
-		);
+		const replay = await lookupWith({}, `/v1/destinations/${destination.id}/replay-failed`, {
+			key: ADMIN_KEY,
+			method: "POST",
+		});
 		expect(await replay.json()).toEqual({ enqueued: 1 });
 	});
 });

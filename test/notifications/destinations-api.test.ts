@@ -1,23 +1,12 @@
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
 import { checkDestinationUrl } from "../../src/notifications/destination-url";
+import { ADMIN_KEY, lookup, lookupOk, PARTNER_KEY } from "../api/partner-client";
 import { deliveryRow, PartnerEndpoint } from "../support/partner";
 import { deliverOk } from "../support/webhook";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
-const PARTNER = env.PARTNER_API_KEYS?.split(",")[0] ?? "";
-
-function call(method: string, path: string, key: string, body?: unknown) {
-	return exports.default.fetch(`https://receiver.test${path}`, {
-		method,
-		headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-}
-
 async function createDestination(body: Record<string, unknown>) {
-	const response = await call("POST", "/v1/destinations", ADMIN, body);
+	const response = await lookup("/v1/destinations", { key: ADMIN_KEY, method: "POST", body });
 	expect(response.status).toBe(201);
 	return response.json<{ id: string; secret: string; enabled: boolean }>();
 }
@@ -29,7 +18,7 @@ describe("managing destinations (admin API)", () => {
 		const partner = new PartnerEndpoint();
 		const created = await createDestination({ url: partner.url, event_types: ["settlement.*"] });
 		expect(created.secret).toMatch(/^whsec_/);
-		const listed = await (await call("GET", "/v1/destinations", ADMIN)).json<{ data: Record<string, unknown>[] }>();
+		const listed = await lookupOk<{ data: Record<string, unknown>[] }>("/v1/destinations", { key: ADMIN_KEY });
 		const mine = listed.data.find((d) => d.id === created.id);
 		expect(mine).toMatchObject({
 			url: partner.url,
@@ -38,7 +27,7 @@ describe("managing destinations (admin API)", () => {
 			include_stale: false,
 		});
 		expect(mine).not.toHaveProperty("secret");
-		const one = await (await call("GET", `/v1/destinations/${created.id}`, ADMIN)).json<Record<string, unknown>>();
+		const one = await lookupOk(`/v1/destinations/${created.id}`, { key: ADMIN_KEY });
 		expect(one).not.toHaveProperty("secret");
 		expect(one.health).toMatchObject({ consecutive_failures: 0, last_success_at: null });
 	});
@@ -46,7 +35,9 @@ describe("managing destinations (admin API)", () => {
 	it("rotates the secret: the new one is shown once and signs what follows", async () => {
 		const partner = new PartnerEndpoint();
 		const created = await createDestination({ url: partner.url, event_types: ["settlement.*"] });
-		const rotated = await (await call("PATCH", `/v1/destinations/${created.id}`, ADMIN, { rotate_secret: true })).json<{
+		const rotated = await (
+			await lookup(`/v1/destinations/${created.id}`, { key: ADMIN_KEY, method: "PATCH", body: { rotate_secret: true } })
+		).json<{
 			secret: string;
 		}>();
 		expect(rotated.secret).toMatch(/^whsec_/);
@@ -59,11 +50,17 @@ describe("managing destinations (admin API)", () => {
 	});
 
 	it("refuses partner keys on admin routes with 403, and unknown keys with 401", async () => {
-		expect((await call("GET", "/v1/destinations", PARTNER)).status).toBe(403);
+		expect((await lookup("/v1/destinations", { key: PARTNER_KEY })).status).toBe(403);
 		expect(
-			(await call("POST", "/v1/destinations", PARTNER, { url: "https://x.example/h", event_types: ["*"] })).status,
+			(
+				await lookup("/v1/destinations", {
+					key: PARTNER_KEY,
+					method: "POST",
+					body: { url: "https://x.example/h", event_types: ["*"] },
+				})
+			).status,
 		).toBe(403);
-		const response = await call("GET", "/v1/destinations", "not-a-key");
+		const response = await lookup("/v1/destinations", { key: "not-a-key" });
 		expect(response.status).toBe(401);
 		expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
 	});
@@ -81,7 +78,11 @@ describe("managing destinations (admin API)", () => {
 		["https://metadata.google.internal/", "metadata host"],
 		["https://2130706433/hook", "loopback in decimal"],
 	])("refuses %s (%s) with 400 invalid_request", async (url) => {
-		const response = await call("POST", "/v1/destinations", ADMIN, { url, event_types: ["*"] });
+		const response = await lookup("/v1/destinations", {
+			key: ADMIN_KEY,
+			method: "POST",
+			body: { url, event_types: ["*"] },
+		});
 		expect(response.status).toBe(400);
 		expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
 	});
@@ -103,7 +104,7 @@ describe("managing destinations (admin API)", () => {
 			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 15_000 })
 			.toBe("dead");
 		await partner.behave({});
-		const replay = await call("POST", `/v1/destinations/${destination.id}/replay-failed`, ADMIN);
+		const replay = await lookup(`/v1/destinations/${destination.id}/replay-failed`, { key: ADMIN_KEY, method: "POST" });
 		expect(replay.status).toBe(202);
 		expect(await replay.json()).toEqual({ enqueued: 1 });
 		await expect
@@ -121,7 +122,10 @@ describe("managing destinations (admin API)", () => {
 			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
 			.toBe("paused");
 		expect(await partner.webhookIds()).toEqual([]);
-		expect((await call("PATCH", `/v1/destinations/${destination.id}`, ADMIN, { enabled: true })).status).toBe(200);
+		expect(
+			(await lookup(`/v1/destinations/${destination.id}`, { key: ADMIN_KEY, method: "PATCH", body: { enabled: true } }))
+				.status,
+		).toBe(200);
 		await expect.poll(async () => await partner.webhookIds(), { timeout: 10_000 }).toContain(answer.event_id);
 	});
 
@@ -132,20 +136,22 @@ describe("managing destinations (admin API)", () => {
 		await expect
 			.poll(async () => (await deliveryRow(answer.event_id, destination.id))?.outcome, { timeout: 10_000 })
 			.toBe("delivered");
-		const listed = await (await call("GET", `/v1/events/${answer.event_id}/deliveries`, PARTNER)).json<{
+		const listed = await lookupOk<{
 			data: { destination_id: string; outcome: string; attempts: number }[];
-		}>();
+		}>(`/v1/events/${answer.event_id}/deliveries`, { key: PARTNER_KEY });
 		expect(listed.data.find((d) => d.destination_id === destination.id)).toMatchObject({
 			outcome: "delivered",
 			attempts: 1,
 		});
-		expect((await call("POST", `/v1/events/${answer.event_id}/redeliver`, PARTNER)).status).toBe(403);
-		const redelivered = await call("POST", `/v1/events/${answer.event_id}/redeliver`, ADMIN);
+		expect((await lookup(`/v1/events/${answer.event_id}/redeliver`, { key: PARTNER_KEY, method: "POST" })).status).toBe(
+			403,
+		);
+		const redelivered = await lookup(`/v1/events/${answer.event_id}/redeliver`, { key: ADMIN_KEY, method: "POST" });
 		expect(redelivered.status).toBe(202);
 		await expect
 			.poll(async () => (await partner.webhookIds()).filter((id) => id === answer.event_id).length, { timeout: 10_000 })
 			.toBe(2);
-		expect((await call("GET", "/v1/events/no-such-event/deliveries", PARTNER)).status).toBe(404);
+		expect((await lookup("/v1/events/no-such-event/deliveries", { key: PARTNER_KEY })).status).toBe(404);
 	});
 
 	it("redelivers to one destination when told which", async () => {
@@ -157,14 +163,14 @@ describe("managing destinations (admin API)", () => {
 			await expect.poll(async () => (await deliveryRow(answer.event_id, id))?.outcome).toBe("delivered");
 		}
 		const path = `/v1/events/${answer.event_id}/redeliver?destination_id=${chosen.id}`;
-		expect(await (await call("POST", path, ADMIN)).json()).toEqual({ enqueued: 1 });
+		expect(await (await lookup(path, { key: ADMIN_KEY, method: "POST" })).json()).toEqual({ enqueued: 1 });
 		await expect.poll(async () => (await first.webhookIds()).length, { timeout: 10_000 }).toBe(2);
 		expect(await second.webhookIds()).toEqual([answer.event_id]);
 	});
 
 	it("deletes a destination", async () => {
 		const created = await createDestination({ url: new PartnerEndpoint().url, event_types: ["*"] });
-		expect((await call("DELETE", `/v1/destinations/${created.id}`, ADMIN)).status).toBe(204);
-		expect((await call("GET", `/v1/destinations/${created.id}`, ADMIN)).status).toBe(404);
+		expect((await lookup(`/v1/destinations/${created.id}`, { key: ADMIN_KEY, method: "DELETE" })).status).toBe(204);
+		expect((await lookup(`/v1/destinations/${created.id}`, { key: ADMIN_KEY })).status).toBe(404);
 	});
 });

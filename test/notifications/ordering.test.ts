@@ -1,15 +1,13 @@
 /** Issue 15: in order per entity, filtered by content, paced, thin or full. */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventBody, mainPath, typeOf } from "../../simulator/qitech/examples";
 import { eventIdOf } from "../../src/catalog/event";
 import type { EventNotification } from "../../src/model";
-import { lookup } from "../api/partner-client";
+import { ADMIN_KEY, lookup } from "../api/partner-client";
 import { consume, entityAfter, recordedEvent } from "../support/consumer";
 import { deliveryRow, destinationFor, PartnerEndpoint, type Received } from "../support/partner";
 import { deliverOk, historyRows } from "../support/webhook";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const start = Date.parse("2024-04-23T15:00:00Z");
 const at = (second: number) => new Date(start + second * 1000).toISOString();
 
@@ -145,13 +143,10 @@ describe("ordered per entity", () => {
 		);
 
 		await partner.behave({});
-		const replay = await exports.default.fetch(
-			`https://receiver.test/v1/destinations/${destination.id}/replay-failed`,
-			{
-				method: "POST",
-				headers: { authorization: `Bearer ${ADMIN}` },
-			},
-		);
+		const replay = await lookup(`/v1/destinations/${destination.id}/replay-failed`, {
+			key: ADMIN_KEY,
+			method: "POST",
+		});
 		expect(replay.status).toBe(202);
 		await expect
 			.poll(async () => (await deliveryRow(first.event_id, destination.id))?.outcome, { timeout: 10_000 })
@@ -225,7 +220,7 @@ describe("filtered by content", () => {
 		expect(await deliveryRow(dropped.event_id, destination.id)).toBeNull();
 
 		const changed = await lookup(`/v1/destinations/${destination.id}`, {
-			key: ADMIN,
+			key: ADMIN_KEY,
 			method: "PATCH",
 			body: { filter: { data: { data: { status: "paid" } } } },
 		});
@@ -239,14 +234,10 @@ describe("filtered by content", () => {
 	});
 
 	it("refuses a filter with an unknown operator when it is saved, naming it", async () => {
-		const response = await exports.default.fetch("https://receiver.test/v1/destinations", {
+		const response = await lookup("/v1/destinations", {
+			key: ADMIN_KEY,
 			method: "POST",
-			headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-			body: JSON.stringify({
-				url: new PartnerEndpoint().url,
-				event_types: ["*"],
-				filter: { data: { amount: { $regex: "^1" } } },
-			}),
+			body: { url: new PartnerEndpoint().url, event_types: ["*"], filter: { data: { amount: { $regex: "^1" } } } },
 		});
 		expect(response.status).toBe(400);
 		expect(JSON.stringify(await response.json())).toContain("unknown operator $regex at data.amount");

@@ -4,25 +4,18 @@ import { describe, expect, it } from "vitest";
 import { signingSecretOf } from "../../src/notifications/destinations";
 import { resealSecrets } from "../../src/notifications/reseal";
 import { findDestination } from "../../src/storage/destinations";
+import { ADMIN_KEY, lookupWith } from "../api/partner-client";
 import { PartnerEndpoint } from "../support/partner";
-import { envWith, fetchWith } from "../support/worker";
+import { type EnvChanges, envWith, fetchWith } from "../support/worker";
 
-const ADMIN = env.ADMIN_API_KEYS?.split(",")[0] ?? "";
 const CURRENT = env.SECRETS_ENCRYPTION_KEYS ?? "";
 const NEXT = `k2:${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 
-function admin(changes: Record<string, string>, method: string, path: string, body?: unknown) {
-	return fetchWith(
-		changes,
-		new Request(`https://receiver.test${path}`, {
-			method,
-			headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		}),
-	);
+function admin(changes: EnvChanges, method: string, path: string, body?: unknown) {
+	return lookupWith(changes, path, { key: ADMIN_KEY, method, body });
 }
 
-async function created(changes: Record<string, string> = {}) {
+async function created(changes: EnvChanges = {}) {
 	const response = await admin(changes, "POST", "/v1/destinations", {
 		url: new PartnerEndpoint().url,
 		event_types: ["*"],

@@ -1,14 +1,10 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, PARTNER_KEY } from "../api/partner-client";
+import { ADMIN_KEY, lookup, PARTNER_KEY } from "../api/partner-client";
 import { destinationFor, PartnerEndpoint } from "../support/partner";
 
 function sendTest(id: string, body?: unknown, key = ADMIN_KEY) {
-	return exports.default.fetch(`https://receiver.test/v1/destinations/${id}/test`, {
-		method: "POST",
-		headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
+	return lookup(`/v1/destinations/${id}/test`, { key, method: "POST", body });
 }
 
 describe("POST /v1/destinations/{id}/test", () => {

@@ -2,7 +2,9 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eventBody } from "../../simulator/qitech/examples";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { logBatch } from "../../src/logs";
+import { lookup, PARTNER_KEY } from "../api/partner-client";
 import { deliverOk, signedHeaders, WEBHOOK_URL } from "../support/webhook";
 
 let lines: string[] = [];
@@ -51,7 +53,7 @@ describe("operations logs", () => {
 			headers: { "content-type": "application/json", ...headers },
 		});
 		const verdict = await response.json<{ event_id: string; entity: string }>();
-		const mine = requestLines().filter((l) => l.route === "/webhooks/qitech");
+		const mine = requestLines().filter((l) => l.route === WEBHOOK_PATH);
 		expect(mine).toEqual([
 			expect.objectContaining({
 				outcome: "accepted",
@@ -68,10 +70,7 @@ describe("operations logs", () => {
 	it("logs a lookup with its route pattern, entity and the key's label, and never the key", async () => {
 		const answer = await deliverOk(eventBody({ type: "settlement.payment_batch_status_change", status: "paid" }));
 		const [kind, key] = answer.entity.split(":");
-		const partnerKey = "dev-only-partner-key-1";
-		const response = await exports.default.fetch(`https://receiver.test/v1/entities/${kind}/${key}`, {
-			headers: { authorization: `Bearer ${partnerKey}` },
-		});
+		const response = await lookup(`/v1/entities/${kind}/${key}`, { key: PARTNER_KEY });
 		expect(response.status).toBe(200);
 		const lookups = requestLines().filter((l) => l.method === "GET");
 		expect(lookups).toEqual([
@@ -83,7 +82,7 @@ describe("operations logs", () => {
 				caller: "partner-1",
 			}),
 		]);
-		expect(lines.join("\n")).not.toContain(partnerKey);
+		expect(lines.join("\n")).not.toContain(PARTNER_KEY);
 	});
 
 	it("logs one line per queue batch once the consumer has written the events", async () => {

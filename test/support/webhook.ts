@@ -7,10 +7,12 @@ import {
 	signingKeysOf,
 	webCrypto,
 } from "../../simulator/qitech/signer";
+import { WEBHOOK_PATH } from "../../src/ingress/webhook-path";
 import { ledgerOf as ledgerOfEnv } from "../../src/ledger/ledger-of";
 import { type PayloadColumns, readPayload } from "../../src/storage/payloads";
+import { readUntil } from "./poll";
 
-export const WEBHOOK_URL = "https://receiver.test/webhooks/qitech";
+export const WEBHOOK_URL = `https://receiver.test${WEBHOOK_PATH}`;
 
 export const signer = new QitechSigner(signingKeysOf(env), webCrypto);
 
@@ -60,15 +62,14 @@ export function ledgerOf(entity: string) {
 
 /** Waits until the queue consumer has written every one of these events to D1. */
 export async function historyRows(eventIds: string[], timeoutMs = 15_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const placeholders = eventIds.map(() => "?").join(",");
-		const { results } = await env.HISTORY.prepare(`SELECT * FROM events WHERE event_id IN (${placeholders})`)
-			.bind(...eventIds)
-			.all<Record<string, string | null>>();
-		if (results.length >= eventIds.length || Date.now() > deadline) return results;
-		await new Promise((r) => setTimeout(r, 100));
-	}
+	const placeholders = eventIds.map(() => "?").join(",");
+	const read = async () =>
+		(
+			await env.HISTORY.prepare(`SELECT * FROM events WHERE event_id IN (${placeholders})`)
+				.bind(...eventIds)
+				.all<Record<string, string | null>>()
+		).results;
+	return readUntil(read, (rows) => rows.length >= eventIds.length, timeoutMs);
 }
 
 export async function entityRow(kind: string, key: string) {

@@ -4,6 +4,7 @@
  * alerts. The counts read index ranges row by row, so an isolate keeps them COUNTS_KEPT_MS (15 s).
  */
 import { consolePathOf } from "../../alerts/alert";
+import { DAY_MS } from "../../alerts/business-clock";
 import type { Identity } from "../../api/auth";
 import { type AnyKind, ENTITY_KINDS, FLOWS, isEntityKind, UNCLASSIFIED } from "../../catalog/catalog";
 import type { Env } from "../../env";
@@ -20,7 +21,6 @@ import { Badge, isAdmin, Panel, Table, type View, When } from "../components";
 import { Page } from "../layout";
 
 const COUNTS_KEPT_MS = 15_000;
-const DAY_MS = 86_400_000;
 
 interface Counts {
 	at: string;
