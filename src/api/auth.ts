@@ -59,8 +59,14 @@ async function storedIdentity(env: Env, digest: string, from: string | null, now
 	const key = await usableKeyByDigest(env.HISTORY, digest, new Date(now).toISOString());
 	const identity = key && identityOf(key);
 	if (stored.size >= MAX_CACHED_KEYS) stored.delete(stored.keys().next().value as string);
-	stored.set(digest, { identity, until: now + KEY_CACHE_MS });
+	stored.set(digest, { identity, until: cachedUntil(key, now) });
 	return identity;
+}
+
+/** How long D1's answer about a key is kept: KEY_CACHE_MS, never past the key's expiry. */
+function cachedUntil(key: { expires_at: string | null } | null, now: number): number {
+	const expires = key?.expires_at ? Date.parse(key.expires_at) : Number.POSITIVE_INFINITY;
+	return Math.min(now + KEY_CACHE_MS, expires);
 }
 
 /**
@@ -77,7 +83,7 @@ export async function identityById(env: Env, id: string, now = Date.now()): Prom
 	const usable = key && key.revoked_at === null && (key.expires_at === null || Date.parse(key.expires_at) > now);
 	const identity: Identity | null = usable ? identityOf(key) : null;
 	if (byId.size >= MAX_CACHED_KEYS) byId.delete(byId.keys().next().value as string);
-	byId.set(id, { identity, until: now + KEY_CACHE_MS });
+	byId.set(id, { identity, until: cachedUntil(usable ? key : null, now) });
 	return identity;
 }
 
