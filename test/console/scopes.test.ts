@@ -50,6 +50,11 @@ describe("console: a partner key limited to assets", () => {
 		for (const path of ["/console", "/console/events"]) {
 			expect(await page(path, cookie)).not.toMatch(/<option value="payment_batch"|kind=payment_batch/);
 		}
+		const types = [...(await page("/console/events", cookie)).matchAll(/<option value="([a-z_]+\.[a-z_.]+)"/g)].map(
+			(m) => m[1],
+		);
+		expect(types.length).toBeGreaterThan(0);
+		expect(types.every((type) => type.startsWith("trade_receivables.asset_"))).toBe(true);
 	});
 });
 

@@ -63,11 +63,13 @@ type EventsPageData = Awaited<ReturnType<typeof eventsData>>;
 export function EventsPage({ view, search, page }: { view: View; search: EventSearch; page: EventsPageData }) {
 	const { t } = view;
 	const kinds = view.viewer?.identity.kinds ?? [...ENTITY_KINDS, UNCLASSIFIED];
+	// A key limited to some kinds is offered only their types (any other would be refused).
+	const types = Object.keys(EVENT_TYPES).filter((type) => kinds.includes(kindOfType(type)));
 	return (
 		<Page view={view} title={t.events} section="events">
 			<h1>{t.events}</h1>
 			<form class="filters panel" method="get" action="/console/events">
-				<Choice name="type" label={t.type} values={Object.keys(EVENT_TYPES)} value={search.type} any={t.any} />
+				<Choice name="type" label={t.type} values={types} value={search.type} any={t.any} />
 				<Choice name="kind" label={t.kind} values={kinds} value={search.kind} any={t.any} />
 				<label>
 					{t.key}
