@@ -3,12 +3,25 @@
  * it sees QI Tech's payloads, which carry CPF/CNPJ and bank data.
  */
 import { type AnyKind, EVENT_TYPES, isEventType, UNCLASSIFIED } from "../catalog/catalog";
+import type { Env } from "../env";
 import { ApiError } from "../errors";
+import { eventById } from "../storage/event-lookups";
+import { historyOf } from "../storage/partitions";
 import type { Identity } from "./auth";
 import { invalidRequest } from "./validation";
 
 export function mayRead(identity: Identity, kind: string): boolean {
 	return identity.kinds === null || identity.kinds.includes(kind as AnyKind);
+}
+
+/**
+ * The history's row of an event this key may read; 404 otherwise. Another kind's event is as
+ * unknown as a missing one: saying it exists would tell of an entity the key may not see.
+ */
+export async function readableEvent(env: Env, identity: Identity, eventId: string) {
+	const row = await eventById(historyOf(env), eventId);
+	if (!row || !mayRead(identity, row.entity_kind)) throw new ApiError("not_found", `no recorded event ${eventId}`);
+	return row;
 }
 
 /** The kind a list is limited to for this key: the one asked for, or the key's only kind. */

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { acknowledge } from "../alerts/lifecycle";
 import { identify } from "../api/auth";
+import { readableEvent } from "../api/scopes";
 import { type AnyKind, ENTITY_KINDS, EVENT_TYPES, type EventType, UNCLASSIFIED } from "../catalog/catalog";
 import { ApiError } from "../errors";
 import { repairLedger } from "../ledger/repairs";
@@ -15,9 +16,7 @@ import { filterSchema } from "../notifications/filter";
 import { redeliver } from "../notifications/redeliver";
 import { defaultTestType, sendTestEvent } from "../notifications/test-event";
 import { deleteDestination } from "../storage/destinations";
-import { eventById } from "../storage/event-lookups";
 import { fromEventRow } from "../storage/event-rows";
-import { historyOf } from "../storage/partitions";
 import { readPayload } from "../storage/payloads";
 import { entityPath } from "./components";
 import { checkedForm, formOf, fromOwnOrigin } from "./csrf";
@@ -148,8 +147,7 @@ export function consoleActions(app: Hono<ConsoleEnv>): void {
 		const checked = await adminForm(c);
 		if (checked instanceof Response) return checked;
 		const id = c.req.param("id");
-		const row = await eventById(historyOf(c.env), id);
-		if (!row) throw new ApiError("not_found", `no event ${id} in the history`);
+		const row = await readableEvent(c.env, checked.viewer.identity, id);
 		const enqueued = await redeliver(
 			c.env,
 			fromEventRow(row),

@@ -1,13 +1,11 @@
 /** The console's pages (GET): each reads what it shows for the viewer signed in, within the viewer's scopes. */
 import type { Hono } from "hono";
 import type { z } from "zod";
-import { mayRead, requireEveryKind } from "../api/scopes";
+import { readableEvent, requireEveryKind } from "../api/scopes";
 import { ApiError } from "../errors";
 import { settingsOf } from "../settings";
 import { findDestination, listDestinations } from "../storage/destinations";
-import { eventById } from "../storage/event-lookups";
 import { destinationOutcomesQuery } from "../storage/overview-lookups";
-import { historyOf } from "../storage/partitions";
 import { accessConfigured } from "./access";
 import { entityPath, viewOf } from "./components";
 import type { Word } from "./i18n";
@@ -82,10 +80,7 @@ export function consolePages(app: Hono<ConsoleEnv>): void {
 		const viewer = signedIn(c);
 		if (!viewer) return toSignIn(c);
 		const id = c.req.param("id");
-		const event = await eventById(historyOf(c.env), id);
-		// Another kind's event is as unknown as a missing one: the redirect would name its entity.
-		if (!event || !mayRead(viewer.identity, event.entity_kind))
-			throw new ApiError("not_found", `no recorded event ${id}`);
+		const event = await readableEvent(c.env, viewer.identity, id);
 		return c.redirect(`${entityPath(event.entity_kind, event.entity_key)}?event=${encodeURIComponent(id)}`, 303);
 	});
 

@@ -1,19 +1,14 @@
 /** GET /v1/events/{event_id}/deliveries (partner or admin) and POST …/redeliver (admin). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Env } from "../../env";
-import { ApiError } from "../../errors";
 import { redeliver } from "../../notifications/redeliver";
 import { attemptsOfEvent, deliveriesOfEvent } from "../../storage/deliveries";
 import { DELIVERY_OUTCOMES } from "../../storage/delivery-schema";
-import { eventById } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
-import { historyOf } from "../../storage/partitions";
 import { readPayload } from "../../storage/payloads";
-import type { Identity } from "../auth";
 import type { ApiEnv } from "../context";
 import { requireAdmin } from "../roles";
 import { errorResponses } from "../schemas";
-import { mayRead } from "../scopes";
+import { readableEvent } from "../scopes";
 
 // Typed apart: an inline array of two different requirement objects defeats route inference.
 const partnerOrAdmin: { [scheme: string]: string[] }[] = [{ partnerKey: [] }, { adminKey: [] }];
@@ -90,17 +85,10 @@ const redeliverRoute = createRoute({
 	},
 });
 
-async function eventOr404(env: Env, eventId: string, identity: Identity) {
-	const event = await eventById(historyOf(env), eventId);
-	if (!event || !mayRead(identity, event.entity_kind))
-		throw new ApiError("not_found", `no event ${eventId} in the history`);
-	return event;
-}
-
 export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(listRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
-		await eventOr404(c.env, event_id, c.get("identity"));
+		await readableEvent(c.env, c.get("identity"), event_id);
 		const [rows, attempts] = await Promise.all([
 			deliveriesOfEvent(c.env.HISTORY, event_id),
 			attemptsOfEvent(c.env.HISTORY, event_id),
@@ -116,7 +104,7 @@ export function deliveryRoutes(api: OpenAPIHono<ApiEnv>): void {
 
 	api.use(redeliverRoute.getRoutingPath(), requireAdmin);
 	api.openapi(redeliverRoute, async (c) => {
-		const event = await eventOr404(c.env, c.req.valid("param").event_id, c.get("identity"));
+		const event = await readableEvent(c.env, c.get("identity"), c.req.valid("param").event_id);
 		const onlyTo = c.req.valid("query").destination_id ?? null;
 		// Content filters match the payload; an expired one matches as null.
 		const enqueued = await redeliver(c.env, fromEventRow(event), (await readPayload(c.env, event)) ?? "null", onlyTo);

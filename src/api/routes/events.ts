@@ -1,15 +1,14 @@
 /** GET /v1/events and GET /v1/events/{event_id}: the recorded events, from the D1 history. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { ApiError } from "../../errors";
 import { RECORDED_RESULTS } from "../../model";
-import { type EventPosition, eventById, listEvents } from "../../storage/event-lookups";
+import { type EventPosition, listEvents } from "../../storage/event-lookups";
 import { fromEventRow } from "../../storage/event-rows";
 import { historyOf } from "../../storage/partitions";
 import { readPayload } from "../../storage/payloads";
 import type { ApiEnv } from "../context";
 import { decodeCursor, pageOf, pageQuery, paginate } from "../pagination";
 import { errorResponses, eventSchema, eventWithPayloadSchema, kindSchema } from "../schemas";
-import { kindOfType, listKind, mayRead } from "../scopes";
+import { kindOfType, listKind, readableEvent } from "../scopes";
 import { isoTime } from "../validation";
 
 const security = [{ partnerKey: [] }];
@@ -87,8 +86,7 @@ export function eventRoutes(api: OpenAPIHono<ApiEnv>): void {
 	api.openapi(getEventRoute, async (c) => {
 		const { event_id } = c.req.valid("param");
 		const identity = c.get("identity");
-		const row = await eventById(historyOf(c.env), event_id);
-		if (!row || !mayRead(identity, row.entity_kind)) throw new ApiError("not_found", `no recorded event ${event_id}`);
+		const row = await readableEvent(c.env, identity, event_id);
 		const event = fromEventRow(row);
 		if (!identity.payloads) return c.json(event, 200);
 		const payload = await readPayload(c.env, row);
