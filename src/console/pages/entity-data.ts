@@ -12,6 +12,7 @@ import { mayRead } from "../../api/scopes";
 import { entityName } from "../../catalog/event";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
+import { indentJson } from "../../json-text";
 import type { HistoryPage } from "../../ledger/entity-ledger";
 import { ledgerOf } from "../../ledger/ledger-of";
 import { log } from "../../logger";
@@ -89,50 +90,14 @@ async function snapshotOf(env: Env, entity: string, before: string | null): Prom
 	}
 }
 
-/**
- * Indented when it is JSON, as received otherwise. The text itself is re-indented, never parsed
- * and written again: `150.00` stays `150.00`, a long decimal or a big integer keeps its digits.
- */
+/** Indented when it is JSON (its text as received, re-indented: see json-text.ts), as received otherwise. */
 export function prettyPayload(body: string): string {
 	try {
 		JSON.parse(body);
 	} catch {
 		return body;
 	}
-	let out = "";
-	let depth = 0;
-	const newline = () => `\n${"  ".repeat(depth)}`;
-	for (let i = 0; i < body.length; i++) {
-		const ch = body[i];
-		if (ch === '"') {
-			const end = endOfString(body, i);
-			out += body.slice(i, end);
-			i = end - 1;
-		} else if (ch === "{" || ch === "[") {
-			let j = i + 1;
-			while (" \t\n\r".includes(body[j])) j++;
-			if (body[j] === "}" || body[j] === "]") {
-				out += ch + body[j];
-				i = j;
-			} else {
-				depth++;
-				out += ch + newline();
-			}
-		} else if (ch === "}" || ch === "]") {
-			depth--;
-			out += newline() + ch;
-		} else if (ch === ",") out += `,${newline()}`;
-		else if (ch === ":") out += ": ";
-		else if (!" \t\n\r".includes(ch)) out += ch;
-	}
-	return out;
-}
-
-/** Where the JSON string starting at `start` (its opening quote) ends, past its closing quote. */
-function endOfString(text: string, start: number): number {
-	let i = start + 1;
-	while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-	return i + 1;
+	return indentJson(body);
 }
 
 /** The payload of one event as received (from R2 when it is there), or null once expired. */

@@ -1,3 +1,5 @@
+import { endOfJsonString } from "../../json-text";
+
 /**
  * Re-serialise a JSON text the way Python's `json.dumps(json.loads(text))` does
  * (separators ", " and ": ", non-ASCII escaped, floats in Python's repr), because QI Tech's
@@ -39,9 +41,7 @@ function dumps(text: string, exact: boolean): string {
 		skipSpace();
 		const start = i;
 		if (text[i] !== '"') throw new SyntaxError(`expected string at ${i}`);
-		i++;
-		while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-		i++;
+		i = endOfJsonString(text, i);
 		const raw = text.slice(start, i);
 		const value = JSON.parse(raw) as string;
 		const python = pythonString(value);
