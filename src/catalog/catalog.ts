@@ -226,3 +226,8 @@ export function isEventType(type: string): type is EventType {
 export function isEntityKind(kind: string): kind is EntityKind {
 	return (ENTITY_KINDS as readonly string[]).includes(kind);
 }
+
+/** The event types QI Tech sends about entities of this kind. */
+export function typesOfKind(kind: EntityKind): EventType[] {
+	return (Object.keys(EVENT_TYPES) as EventType[]).filter((type) => EVENT_TYPES[type].kind === kind);
+}

@@ -1,14 +1,16 @@
 /**
  * Event lists for partner lookups, always in (received_at, event_id) order: every filter
- * has an index ending in those two columns, so each page is one index range. Across partitions
- * (storage/partitions.ts) a page continues in the next month's partition where one runs out.
+ * has an index ending in those two columns, so each page is one index range, or for a kind
+ * with nothing narrower one range per type of the kind, merged (`eventRanges`). Across
+ * partitions (storage/partitions.ts) a page continues in the next month's partition where one runs out.
  */
 import { and, asc, desc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { isEntityKind, typesOfKind } from "../catalog/catalog";
 import type { EventAnomaly, RecordedResult } from "../model";
 import type { EventRow, PayloadColumnName } from "./event-rows";
 import { type History, partitionsBetween } from "./partitions";
-import { events, NOT_ACCEPTED } from "./schema";
+import { events, NOT_ACCEPTED, UNCLASSIFIED_EVENTS } from "./schema";
 
 export interface EventFilters {
 	type?: string;
@@ -65,10 +67,38 @@ export async function listEvents(
 ): Promise<Omit<EventRow, PayloadColumnName>[]> {
 	const rows: Omit<EventRow, PayloadColumnName>[] = [];
 	for (const partition of partitionsInOrder(history, filters, after, direction)) {
-		rows.push(...(await eventListQuery(partition.db, filters, after, limit - rows.length, direction)));
+		const wanted = limit - rows.length;
+		const ranges = await Promise.all(
+			eventRanges(filters).map((range) => eventListQuery(partition.db, range, after, wanted, direction)),
+		);
+		rows.push(...merged(ranges, direction).slice(0, wanted));
 		if (rows.length >= limit) break;
 	}
 	return rows;
+}
+
+/**
+ * The filters of each index range a list walks. A kind has no index of its own (each index
+ * entry is a billed row written per event, and a kind is its types): with nothing narrower
+ * to go by, its list is the ranges of events_by_type of each of its types, merged.
+ */
+export function eventRanges(f: EventFilters): EventFilters[] {
+	if (f.kind === undefined || !isEntityKind(f.kind) || narrowerThanKind(f)) return [f];
+	return typesOfKind(f.kind).map((type) => ({ ...f, type }));
+}
+
+/** Whether a filter besides the kind has an index range of its own. */
+function narrowerThanKind(f: EventFilters): boolean {
+	const narrower = f.type ?? f.key ?? f.status ?? f.anomaly ?? (f.result === "accepted" ? undefined : f.result);
+	return narrower !== undefined;
+}
+
+function merged<T extends { received_at: string; event_id: string }>(ranges: T[][], direction: Direction): T[] {
+	if (ranges.length === 1) return ranges[0];
+	const sign = direction === "asc" ? 1 : -1;
+	const before = (a: T, b: T) =>
+		a.received_at === b.received_at ? a.event_id < b.event_id : a.received_at < b.received_at;
+	return ranges.flat().sort((a, b) => sign * (before(a, b) ? -1 : 1));
 }
 
 /** The partitions a page may still find rows in, in the page's direction. */
@@ -112,7 +142,11 @@ export async function predecessorsElsewhere(history: History, kind: string, key:
 function eventConditions(f: EventFilters): SQL[] {
 	const where: SQL[] = [];
 	if (f.type !== undefined) where.push(eq(events.type, f.type));
-	if (f.kind !== undefined) where.push(eq(events.entity_kind, f.kind));
+	if (f.kind !== undefined) {
+		// Written out, not bound, so that SQLite may walk the partial index of unclassified events.
+		const unclassified = !isEntityKind(f.kind) && !narrowerThanKind(f);
+		where.push(unclassified ? UNCLASSIFIED_EVENTS : eq(events.entity_kind, f.kind));
+	}
 	if (f.key !== undefined) where.push(eq(events.entity_key, f.key));
 	if (f.status !== undefined) where.push(eq(events.status, f.status));
 	if (f.result !== undefined) where.push(eq(events.result, f.result));

@@ -1,6 +1,7 @@
 /** The D1 history: every event, every entity's latest state, their links, the ingress receipts. */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { UNCLASSIFIED } from "../catalog/catalog";
 import { RECORDED_RESULTS, RESULTS } from "../model";
 
 /**
@@ -12,6 +13,9 @@ export const NOT_ACCEPTED = {
 	events: sql.raw("result <> 'accepted'"),
 	receipts: sql.raw("outcome <> 'accepted'"),
 };
+
+/** Events of types outside the catalog, the only kind without types to list it by (partial index, as above). */
+export const UNCLASSIFIED_EVENTS = sql.raw(`entity_kind = '${UNCLASSIFIED}'`);
 
 export const events = sqliteTable(
 	"events",
@@ -48,8 +52,10 @@ export const events = sqliteTable(
 		index("events_by_type").on(t.type, t.received_at, t.event_id),
 		index("events_by_status").on(t.entity_kind, t.status, t.received_at, t.event_id),
 		index("events_by_received").on(t.received_at, t.event_id),
-		// Partner lookups page through events in (received_at, event_id) order under any filter.
-		index("events_by_kind").on(t.entity_kind, t.received_at, t.event_id),
+		// Partner lookups page through events in (received_at, event_id) order under any filter. A
+		// kind's list walks its types' ranges of events_by_type (storage/event-lookups.ts): only
+		// unclassified events, whose types are unknown, have an index of their kind.
+		index("events_unclassified").on(t.entity_kind, t.received_at, t.event_id).where(UNCLASSIFIED_EVENTS),
 		index("events_by_entity_received").on(t.entity_kind, t.entity_key, t.received_at, t.event_id),
 		// A list of accepted events walks events_by_received instead, nearly every row of which matches.
 		index("events_by_result").on(t.result, t.received_at, t.event_id).where(NOT_ACCEPTED.events),

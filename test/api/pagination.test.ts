@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { listEvents } from "../../src/storage/event-lookups";
+import { historyOf } from "../../src/storage/partitions";
 import { type ErrorBody, lookup, lookupOk } from "./partner-client";
 
 interface Page<T> {
@@ -77,6 +79,33 @@ describe("keyset pagination", () => {
 		expect(entity.rows).toHaveLength(600);
 		const window = await walk<{ event_id: string }>(`/v1/events?since=${times[0]}&until=${times[300]}&limit=41`);
 		expect(window.rows.map((r) => r.event_id).sort()).toEqual(ids.slice(0, 300).sort());
+	});
+
+	it("walks a kind of two event types as one list, in order across both, without gaps or repeats", async () => {
+		const times = instants("2206-01-01T00:00:00.000Z", 300, 4);
+		const key = crypto.randomUUID();
+		const created = await insertEvents(
+			"trade_receivables.asset_creation",
+			key,
+			times.filter((_, i) => i % 3 === 0),
+		);
+		const changed = await insertEvents(
+			"trade_receivables.asset_status_change",
+			key,
+			times.filter((_, i) => i % 3 > 0),
+		);
+		const window = `since=${times[0]}&until=2207-01-01T00:00:00.000Z`;
+		const { rows } = await walk<{ event_id: string; received_at: string }>(`/v1/events?kind=asset&${window}&limit=37`);
+		expect(rows).toHaveLength(300);
+		expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set([...created, ...changed]));
+		expect([...rows].sort(byPosition)).toEqual(rows);
+		const newest = await listEvents(historyOf(env), { kind: "asset", since: times[0] }, null, 50, "desc");
+		expect(newest.map((r) => r.event_id)).toEqual(
+			rows
+				.slice(-50)
+				.reverse()
+				.map((r) => r.event_id),
+		);
 	});
 
 	it("picks up events received during the walk at its end, having skipped none", async () => {

@@ -31,7 +31,7 @@ import {
 	entityListQuery,
 	entityOrderOf,
 } from "../../src/storage/entity-lookups";
-import { type EventFilters, eventByIdQuery, eventListQuery } from "../../src/storage/event-lookups";
+import { type EventFilters, eventByIdQuery, eventListQuery, eventRanges } from "../../src/storage/event-lookups";
 import { pageStatement } from "../../src/storage/export-kinds";
 import { type ExportFilters, exportListQuery } from "../../src/storage/export-lookups";
 import { EXPORT_KINDS } from "../../src/storage/export-schema";
@@ -117,9 +117,11 @@ describe("lookup query plans", () => {
 		const combos = subsets<EventFilters>({ type: "trade_receivables.asset_status_change", kind: "asset", since: T });
 		for (const filters of combos) {
 			for (const position of [null, [T, "e"] as [string, string]]) {
-				const plan = await planOf(eventListQuery(env.HISTORY, { ...filters, result: "accepted" }, position, 51));
-				expect(plan.join("\n")).not.toMatch(/TEMP B-TREE|SCAN events$/m);
-				expect(plan.join("\n")).toMatch(/USING (COVERING )?INDEX events_by_/);
+				for (const range of eventRanges({ ...filters, result: "accepted" })) {
+					const plan = await planOf(eventListQuery(env.HISTORY, range, position, 51));
+					expect(plan.join("\n")).not.toMatch(/TEMP B-TREE|SCAN events$/m);
+					expect(plan.join("\n")).toMatch(/USING (COVERING )?INDEX events_by_/);
+				}
 			}
 		}
 		const stale = await planOf(eventListQuery(env.HISTORY, { result: "stale" }, null, 51));
@@ -143,11 +145,36 @@ describe("lookup query plans", () => {
 		expect(combos.length).toBeGreaterThan(60);
 		for (const filters of combos) {
 			for (const position of [null, [T, "e"] as [string, string]]) {
-				const plan = await planOf(eventListQuery(env.HISTORY, filters, position, 51));
-				const unfiltered = Object.keys(filters).length === 0 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
-					[],
-				);
+				for (const range of eventRanges(filters)) {
+					const plan = await planOf(eventListQuery(env.HISTORY, range, position, 51));
+					const unfiltered = Object.keys(filters).length === 0 && position === null;
+					expect(problemsOf(plan, unfiltered), `${JSON.stringify({ range, position })}\n${plan.join("\n")}`).toEqual(
+						[],
+					);
+				}
+			}
+		}
+	});
+
+	it("lists a kind with nothing narrower by each of its types' range of events_by_type, and unclassified events by their own index", async () => {
+		expect(eventRanges({ kind: "asset" }).map((range) => range.type)).toEqual([
+			"trade_receivables.asset_creation",
+			"trade_receivables.asset_status_change",
+		]);
+		expect(eventRanges({ kind: "asset", key: "A-1" })).toEqual([{ kind: "asset", key: "A-1" }]);
+		const cases: [EventFilters, string][] = [
+			[{ kind: "assignment" }, "events_by_type"],
+			[{ kind: "asset", since: T, result: "accepted" }, "events_by_type"],
+			[{ kind: "unclassified" }, "events_unclassified"],
+			[{ kind: "unclassified", since: T }, "events_unclassified"],
+		];
+		for (const [filters, index] of cases) {
+			for (const range of eventRanges(filters)) {
+				for (const direction of ["asc", "desc"] as const) {
+					const plan = (await planOf(eventListQuery(env.HISTORY, range, [T, "e"], 51, direction))).join("\n");
+					expect(plan, JSON.stringify(range)).toMatch(new RegExp(`USING INDEX ${index} `));
+					expect(plan).not.toMatch(/TEMP B-TREE/);
+				}
 			}
 		}
 	});
@@ -313,11 +340,13 @@ describe("console query plans", () => {
 		);
 		for (const filters of combos) {
 			for (const position of [null, [T, "e"] as [string, string]]) {
-				const plan = await planOf(eventListQuery(env.HISTORY, filters, position, 51, "desc"));
-				const unfiltered = Object.keys(filters).length === 0 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
-					[],
-				);
+				for (const range of eventRanges(filters)) {
+					const plan = await planOf(eventListQuery(env.HISTORY, range, position, 51, "desc"));
+					const unfiltered = Object.keys(filters).length === 0 && position === null;
+					expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
+						[],
+					);
+				}
 			}
 		}
 	});
