@@ -2,8 +2,8 @@
 // ledgers hold their history), the rest of the events written straight into D1.
 import { eventBody, mainPath, typeOf } from "../simulator/qitech/examples.ts";
 import { WEBHOOK_PATH } from "../src/ingress/webhook-path.ts";
-import { entityListQuery } from "../src/storage/entity-lookups.ts";
-import { eventListQuery } from "../src/storage/event-lookups.ts";
+import { entityListQuery, entityRanges } from "../src/storage/entity-lookups.ts";
+import { eventListQuery, eventRanges } from "../src/storage/event-lookups.ts";
 import { signers } from "./events.mjs";
 import { devVars } from "./runtime.mjs";
 
@@ -110,20 +110,26 @@ export async function cursorHalfWay(url, partnerKey, loaded) {
 export async function pageRowsRead(db, loaded) {
 	const middle = new Date(Date.UTC(2025, 0, 1) + (loaded / 2) * 1000).toISOString();
 	const events = { kind: "asset", status: "completed" };
+	const updated = { updatedSince: "2025-01-01T00:00:00.000Z" };
 	const queries = {
-		"entities-related": entityListQuery(db, { kind: "asset", related: "assignment:sample-assignment-3" }, null, 51),
-		events: eventListQuery(db, events, null, 51),
-		"events-cursor": eventListQuery(db, events, [middle, "bulk-"], 51),
+		"entities-related": [entityListQuery(db, { kind: "asset", related: "assignment:sample-assignment-3" }, null, 51)],
+		events: [eventListQuery(db, events, null, 51)],
+		"events-cursor": [eventListQuery(db, events, [middle, "bulk-"], 51)],
+		"events-kind": eventRanges({ kind: "asset" }).map((range) => eventListQuery(db, range, null, 51)),
+		"entities-updated": entityRanges(updated).map((range) => entityListQuery(db, range, null, 51)),
 	};
 	const read = {};
-	for (const [id, query] of Object.entries(queries)) {
-		const { sql, params } = query.toSQL();
-		read[id] = (
-			await db
-				.prepare(sql)
-				.bind(...params)
-				.all()
-		).meta.rows_read;
+	for (const [id, ranges] of Object.entries(queries)) {
+		read[id] = 0;
+		for (const query of ranges) {
+			const { sql, params } = query.toSQL();
+			read[id] += (
+				await db
+					.prepare(sql)
+					.bind(...params)
+					.all()
+			).meta.rows_read;
+		}
 	}
 	return read;
 }

@@ -84,6 +84,16 @@ export const LOOKUPS = [
 		name: "the same, from a cursor half-way through",
 		about: "keyset pagination deep in the list",
 	},
+	{
+		id: "events-kind",
+		name: "GET /v1/events?kind=asset&limit=50",
+		about: "a kind's page of the D1 history: one range per type of the kind (asset has two), merged",
+	},
+	{
+		id: "entities-updated",
+		name: "GET /v1/entities?updated_since={time}&limit=50",
+		about: "entities of every kind updated since a time: one range per kind (ten), merged",
+	},
 ];
 
 export function lookupPaths(lookup, sample, cursorPath) {
@@ -100,5 +110,9 @@ export function lookupPaths(lookup, sample, cursorPath) {
 			return ["/v1/events?kind=asset&status=completed&limit=50"];
 		case "events-cursor":
 			return [cursorPath];
+		case "events-kind":
+			return ["/v1/events?kind=asset&limit=50"];
+		case "entities-updated":
+			return ["/v1/entities?updated_since=2025-01-01T00:00:00Z&limit=50"];
 	}
 }

@@ -1,10 +1,13 @@
 /**
  * Entity lists for partner lookups, each served by an index (see the EXPLAIN QUERY PLAN test):
- * by (updated_at, kind, key) overall, (kind, updated_at, key) within a kind, (kind, status, …)
- * for one status, and through entity_links in (kind, key) order for a related entity.
+ * (kind, updated_at, key) within a kind, (kind, status, …) for one status, and through
+ * entity_links in (kind, key) order for a related entity. A list of every kind, in (updated_at,
+ * kind, key) order, merges one range of each kind (`entityRanges`): no index of its own, which
+ * every step of every entity would pay a billed row written for.
  */
-import { and, asc, eq, getTableColumns, gte, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { ENTITY_KINDS, UNCLASSIFIED } from "../catalog/catalog";
 import type { EntityState } from "../model";
 import { fromEntityRow } from "./event-rows";
 import { entities, entityLinks } from "./schema";
@@ -39,16 +42,13 @@ export function entityListQuery(db: D1Database, filters: EntityFilters, after: E
 	const d1 = drizzle(db);
 	const where = [...entityConditions(filters)];
 	if (filters.related === undefined) {
-		if (after) where.push(afterUpdated(filters, after as [string, string, string]));
-		const order =
-			filters.kind === undefined
-				? [entities.updated_at, entities.kind, entities.key]
-				: [entities.updated_at, entities.key];
+		if (filters.kind === undefined) throw new Error("a list of every kind is one range per kind: entityRanges");
+		if (after) where.push(afterInKind(filters.kind, after as [string, string, string]));
 		return d1
 			.select()
 			.from(entities)
 			.where(and(...where))
-			.orderBy(...order.map((c) => asc(c)))
+			.orderBy(asc(entities.updated_at), asc(entities.key))
 			.limit(limit);
 	}
 	where.push(
@@ -74,8 +74,25 @@ export async function listEntities(
 	after: EntityPosition | null,
 	limit: number,
 ) {
-	const rows = await entityListQuery(db, filters, after, limit);
+	const ranges = await Promise.all(entityRanges(filters).map((range) => entityListQuery(db, range, after, limit)));
+	const rows = ranges.length === 1 ? ranges[0] : inUpdatedOrder(ranges.flat()).slice(0, limit);
 	return rows.map(fromEntityRow);
+}
+
+/** Every kind an entity can be of. */
+export const ALL_KINDS: readonly string[] = [...ENTITY_KINDS, UNCLASSIFIED];
+
+/** The filters of each index range a list walks: one per kind when no kind is asked for. */
+export function entityRanges(filters: EntityFilters): EntityFilters[] {
+	if (filters.kind !== undefined || filters.related !== undefined) return [filters];
+	return ALL_KINDS.map((kind) => ({ ...filters, kind }));
+}
+
+/** Rows of several kinds' ranges, each in (updated_at, key) order, in (updated_at, kind, key) order (the sort is stable). */
+export function inUpdatedOrder<T extends { updated_at: string; kind: string }>(rows: T[]): T[] {
+	const same = (a: T, b: T) => a.updated_at === b.updated_at && a.kind === b.kind;
+	const before = (a: T, b: T) => (a.updated_at === b.updated_at ? a.kind < b.kind : a.updated_at < b.updated_at);
+	return rows.sort((a, b) => (same(a, b) ? 0 : before(a, b) ? -1 : 1));
 }
 
 function entityConditions(f: EntityFilters): SQL[] {
@@ -92,10 +109,13 @@ function openCondition(open: boolean, finals: readonly string[]): SQL {
 	return open ? notInArray(entities.status, [...finals]) : inArray(entities.status, [...finals]);
 }
 
-function afterUpdated(f: EntityFilters, [updatedAt, kind, key]: [string, string, string]): SQL {
-	// Within one kind the index is (kind, updated_at, key): compare only what follows kind.
-	if (f.kind !== undefined) return sql`(${entities.updated_at}, ${entities.key}) > (${updatedAt}, ${key})`;
-	return sql`(${entities.updated_at}, ${entities.kind}, ${entities.key}) > (${updatedAt}, ${kind}, ${key})`;
+/**
+ * The rows of `kind` after a position in (updated_at, kind, key) order, as a range of the index
+ * (kind, updated_at, key): compare only what follows kind.
+ */
+export function afterInKind(kind: string, [updatedAt, afterKind, key]: [string, string, string]): SQL {
+	if (kind === afterKind) return sql`(${entities.updated_at}, ${entities.key}) > (${updatedAt}, ${key})`;
+	return kind > afterKind ? gte(entities.updated_at, updatedAt) : gt(entities.updated_at, updatedAt);
 }
 
 function afterRelated(f: EntityFilters, [kind, key]: [string, string]): SQL {

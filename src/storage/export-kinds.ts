@@ -10,6 +10,7 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { DAY_MS } from "../alerts/business-clock";
 import type { Env } from "../env";
 import { deliveries, deliveryAttempts } from "./delivery-schema";
+import { ALL_KINDS, afterInKind, inUpdatedOrder } from "./entity-lookups";
 import type { ExportKind } from "./export-schema";
 import { historyOf, partitionOf } from "./partitions";
 import { type PayloadColumns, readPayloads } from "./payloads";
@@ -28,11 +29,13 @@ interface Exported {
 	order: (SQLiteColumn | "rowid")[];
 	/** Whose database: the events' partition of that day, or HISTORY. */
 	events?: true;
+	/** One range per entity kind, merged: entities have no index by time alone (entity-lookups.ts). */
+	byKind?: true;
 }
 
 const KINDS: Record<ExportKind, Exported> = {
 	events: { table: events, time: events.received_at, order: [events.event_id], events: true },
-	entities: { table: entities, time: entities.updated_at, order: [entities.kind, entities.key] },
+	entities: { table: entities, time: entities.updated_at, order: [entities.kind, entities.key], byKind: true },
 	receipts: { table: receipts, time: receipts.received_at, order: [receipts.id] },
 	deliveries: { table: deliveries, time: deliveries.created_at, order: ["rowid"] },
 	delivery_attempts: { table: deliveryAttempts, time: deliveryAttempts.at, order: ["rowid"] },
@@ -40,19 +43,34 @@ const KINDS: Record<ExportKind, Exported> = {
 
 const column = (c: SQLiteColumn | "rowid") => (c === "rowid" ? sql.raw("rowid") : sql.identifier(c.name));
 
-/** One page of the day's rows after `after`, in order: the statement, for plans and for reading. */
-export function pageStatement(kind: ExportKind, day: string, after: Position | null, limit: number): SQL {
+/**
+ * One page of the day's rows after `after`, in order: the statement, for plans and for reading.
+ * For entities, `entityKind`'s range only (exportPage merges them).
+ */
+export function pageStatement(
+	kind: ExportKind,
+	day: string,
+	after: Position | null,
+	limit: number,
+	entityKind?: string,
+): SQL {
 	const { table, time, order } = KINDS[kind];
-	const keys = [time, ...order].map(column);
 	const start = `${day}T00:00:00.000Z`;
 	const end = new Date(Date.parse(start) + DAY_MS).toISOString();
+	const inDay = sql`${column(time)} >= ${start} AND ${column(time)} < ${end}`;
+	if (entityKind !== undefined) {
+		const from = after ? sql` AND ${afterInKind(entityKind, after as [string, string, string])}` : sql``;
+		return sql`SELECT rowid AS "_rowid", * FROM ${table} WHERE ${entities.kind} = ${entityKind} AND ${inDay}${from}
+			ORDER BY ${entities.updated_at}, ${entities.key} LIMIT ${limit}`;
+	}
+	const keys = [time, ...order].map(column);
 	const from = after
 		? sql` AND (${sql.join(keys, sql`, `)}) > (${sql.join(
 				after.map((v) => sql`${v}`),
 				sql`, `,
 			)})`
 		: sql``;
-	return sql`SELECT rowid AS "_rowid", * FROM ${table} WHERE ${column(time)} >= ${start} AND ${column(time)} < ${end}${from}
+	return sql`SELECT rowid AS "_rowid", * FROM ${table} WHERE ${inDay}${from}
 		ORDER BY ${sql.join(keys, sql`, `)} LIMIT ${limit}`;
 }
 
@@ -61,7 +79,13 @@ export async function exportPage(env: Env, kind: ExportKind, day: string, after:
 	const spec = KINDS[kind];
 	const history = historyOf(env);
 	const db = spec.events ? partitionOf(history, `${day}T00:00:00.000Z`).db : history.primary;
-	const [rows] = await batchOf<Row>(db, [pageStatement(kind, day, after, limit)]);
+	const statements = spec.byKind
+		? ALL_KINDS.map((entityKind) => pageStatement(kind, day, after, limit, entityKind))
+		: [pageStatement(kind, day, after, limit)];
+	const ranges = await batchOf<Row>(db, statements);
+	const rows = spec.byKind
+		? inUpdatedOrder(ranges.flat() as (Row & { updated_at: string; kind: string })[]).slice(0, limit)
+		: ranges[0];
 	const last = rows[rows.length - 1];
 	const position = last
 		? [spec.time, ...spec.order].map((c) => last[c === "rowid" ? "_rowid" : c.name] as string)

@@ -81,10 +81,10 @@ export const entities = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.kind, t.key] }),
-		// `key` last: partner lookups page through a kind in (updated_at, key) order.
+		// `key` last: partner lookups page through a kind in (updated_at, key) order. A list of
+		// every kind merges one range of entities_by_kind per kind (storage/entity-lookups.ts).
 		index("entities_by_status").on(t.kind, t.status, t.updated_at, t.key),
 		index("entities_by_kind").on(t.kind, t.updated_at, t.key),
-		index("entities_by_updated").on(t.updated_at, t.kind, t.key),
 	],
 );
 

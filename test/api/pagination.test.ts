@@ -118,6 +118,22 @@ describe("keyset pagination", () => {
 		expect(rows.map((r) => r.event_id).sort()).toEqual([...first, ...later].sort());
 	});
 
+	it("walks entities of every kind by updated_since as one list, in (updated_at, kind, key) order, ties across kinds and pages included", async () => {
+		const times = instants("2208-01-01T00:00:00.000Z", 120, 5);
+		const kinds = ["asset", "assignment", "payment_batch", "unclassified"];
+		for (const kind of kinds) {
+			const keys = times.map((_, i) => `k-${String(i).padStart(3, "0")}`);
+			await insertEntities(kind, "completed", keys, times, null);
+		}
+		const { rows } = await walk<{ kind: string; key: string; updated_at: string }>(
+			"/v1/entities?updated_since=2208-01-01T00:00:00Z&limit=7",
+		);
+		expect(rows).toHaveLength(480);
+		expect(new Set(rows.map((r) => `${r.kind}:${r.key}`)).size).toBe(480);
+		const position = (r: { kind: string; key: string; updated_at: string }) => [r.updated_at, r.kind, r.key].join(" ");
+		expect(rows.map(position)).toEqual(rows.map(position).sort());
+	});
+
 	it("walks entities of a kind and status, through a related entity, and by updated_since without gaps or repeats", async () => {
 		const status = `status-${crypto.randomUUID()}`;
 		const keys = Array.from({ length: 400 }, (_, i) => `${status}-${String(i).padStart(3, "0")}`);

@@ -26,10 +26,12 @@ import {
 	deliveryPositionArity,
 } from "../../src/storage/delivery-lookups";
 import {
+	ALL_KINDS,
 	type EntityFilters,
 	type EntityPosition,
 	entityListQuery,
 	entityOrderOf,
+	entityRanges,
 } from "../../src/storage/entity-lookups";
 import { type EventFilters, eventByIdQuery, eventListQuery, eventRanges } from "../../src/storage/event-lookups";
 import { pageStatement } from "../../src/storage/export-kinds";
@@ -103,12 +105,13 @@ describe("lookup query plans", () => {
 		for (const filters of combos) {
 			filters.finalStatuses = ["completed", "denied", "discarded"];
 			const after: EntityPosition = entityOrderOf(filters) === "related" ? ["asset", "k"] : [T, "asset", "k"];
-			for (const position of [null, after]) {
-				const plan = await planOf(entityListQuery(env.HISTORY, filters, position, 51));
-				const unfiltered = Object.keys(filters).length === 1 && position === null;
-				expect(problemsOf(plan, unfiltered), `${JSON.stringify({ filters, position })}\n${plan.join("\n")}`).toEqual(
-					[],
-				);
+			// Every kind's range after a position in another kind, before and after it in order, too.
+			const positions = filters.kind === undefined ? [after, [T, "zzz", "k"], [T, "aaa", "k"]] : [after];
+			for (const position of [null, ...positions] as (EntityPosition | null)[]) {
+				for (const range of entityRanges(filters)) {
+					const plan = await planOf(entityListQuery(env.HISTORY, range, position, 51));
+					expect(problemsOf(plan, false), `${JSON.stringify({ range, position })}\n${plan.join("\n")}`).toEqual([]);
+				}
 			}
 		}
 	});
@@ -282,10 +285,24 @@ describe("lookup query plans", () => {
 				deliveries: [T, 7],
 				delivery_attempts: [T, 7],
 			};
-			for (const position of [null, after[kind]]) {
-				const plan = await planOf({ toSQL: () => toQuery(pageStatement(kind, "2026-01-01", position, 1000)) });
-				expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
-				expect(plan.join("\n")).toMatch(/SEARCH \w+ USING (COVERING )?INDEX/);
+			const ranges = kind === "entities" ? ALL_KINDS : [undefined];
+			for (const position of [
+				null,
+				after[kind],
+				...(kind === "entities"
+					? [
+							[T, "zzz", "k"],
+							[T, "aaa", "k"],
+						]
+					: []),
+			]) {
+				for (const range of ranges) {
+					const plan = await planOf({
+						toSQL: () => toQuery(pageStatement(kind, "2026-01-01", position, 1000, range)),
+					});
+					expect(problemsOf(plan, false), plan.join("\n")).toEqual([]);
+					expect(plan.join("\n")).toMatch(/SEARCH \w+ USING (COVERING )?INDEX/);
+				}
 			}
 		},
 	);

@@ -24,7 +24,12 @@ async function exported(kind: string, day: string): Promise<Record<string, unkno
 }
 
 /** Runs until the export is done; the states after each run. */
-async function untilDone(kind: "events" | "receipts", day: string, pages: number, bindings: Cloudflare.Env = env) {
+async function untilDone(
+	kind: "events" | "entities" | "receipts",
+	day: string,
+	pages: number,
+	bindings: Cloudflare.Env = env,
+) {
 	const states = [];
 	for (let i = 0; i < 50; i++) {
 		await exportDay(bindings, kind, day, pages);
@@ -56,6 +61,29 @@ describe("a day's export over several runs", () => {
 		const lines = await exported("receipts", day);
 		expect(lines.map((r) => r.body_size)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
 		expect((await bucket.list({ prefix: `exports/.carry/receipts/${day}/` })).objects).toEqual([]);
+	});
+
+	it("exports a day of entities of every kind once each, in (updated_at, kind, key) order across pages", async () => {
+		const day = "2025-07-03";
+		const start = Date.parse(`${day}T00:00:00.000Z`);
+		const kinds = ["asset", "assignment", "payment_batch", "unclassified"];
+		const insert = env.HISTORY.prepare(
+			"INSERT INTO entities (kind, key, status, occurred_at, updated_at, version, related, anomalies) VALUES (?, ?, 'completed', ?, ?, 1, '{}', '[]')",
+		);
+		// Three entities of each kind share each instant, so ties fall across the 1,000-row pages.
+		const rows = kinds.flatMap((kind) =>
+			Array.from({ length: 300 }, (_, i) => {
+				const at = new Date(start + Math.floor(i / 3) * 60_000).toISOString();
+				return insert.bind(kind, `k-${String(i).padStart(3, "0")}`, at, at);
+			}),
+		);
+		await env.HISTORY.batch(rows);
+		const states = await untilDone("entities", day, 1);
+		expect(states.at(-1)?.rows).toBe(1200);
+		const lines = await exported("entities", day);
+		const position = (r: Record<string, unknown>) => `${r.updated_at} ${r.kind} ${r.key}`;
+		expect(new Set(lines.map(position)).size).toBe(1200);
+		expect(lines.map(position)).toEqual(lines.map(position).sort());
 	});
 
 	it("uploads 5 MiB parts as a large day fills them, and a run that dies is redone without repeating a row", async () => {

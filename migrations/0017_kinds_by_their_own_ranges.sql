@@ -1,0 +1,1 @@
+DROP INDEX `entities_by_updated`;
