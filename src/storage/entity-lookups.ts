@@ -9,7 +9,8 @@ import { and, asc, eq, getTableColumns, gt, gte, inArray, notInArray, type SQL, 
 import { drizzle } from "drizzle-orm/d1";
 import { ENTITY_KINDS, UNCLASSIFIED } from "../catalog/catalog";
 import type { EntityState } from "../model";
-import { fromEntityRow } from "./event-rows";
+import { type EntityRow, fromEntityRow } from "./event-rows";
+import { batchOf } from "./rows";
 import { entities, entityLinks } from "./schema";
 
 export interface EntityFilters {
@@ -74,8 +75,12 @@ export async function listEntities(
 	after: EntityPosition | null,
 	limit: number,
 ) {
-	const ranges = await Promise.all(entityRanges(filters).map((range) => entityListQuery(db, range, after, limit)));
-	const rows = ranges.length === 1 ? ranges[0] : inUpdatedOrder(ranges.flat()).slice(0, limit);
+	const ranges = entityRanges(filters).map((range) => entityListQuery(db, range, after, limit));
+	// Several ranges go to D1 in one batch: one round trip, not one per kind.
+	const rows =
+		ranges.length === 1
+			? await ranges[0]
+			: inUpdatedOrder((await batchOf<EntityRow>(db, ranges)).flat()).slice(0, limit);
 	return rows.map(fromEntityRow);
 }
 

@@ -10,6 +10,7 @@ import { isEntityKind, typesOfKind } from "../catalog/catalog";
 import type { EventAnomaly, RecordedResult } from "../model";
 import type { EventRow, PayloadColumnName } from "./event-rows";
 import { type History, partitionsBetween } from "./partitions";
+import { batchOf } from "./rows";
 import { events, NOT_ACCEPTED, UNCLASSIFIED_EVENTS } from "./schema";
 
 export interface EventFilters {
@@ -39,6 +40,9 @@ const {
 	...listed
 } = getTableColumns(events);
 
+/** An event as lists show it: every column but the payload's. */
+type Listed = Omit<EventRow, PayloadColumnName>;
+
 export function eventListQuery(
 	db: D1Database,
 	filters: EventFilters,
@@ -64,14 +68,17 @@ export async function listEvents(
 	after: EventPosition | null,
 	limit: number,
 	direction: Direction = "asc",
-): Promise<Omit<EventRow, PayloadColumnName>[]> {
-	const rows: Omit<EventRow, PayloadColumnName>[] = [];
+): Promise<Listed[]> {
+	const rows: Listed[] = [];
 	for (const partition of partitionsInOrder(history, filters, after, direction)) {
 		const wanted = limit - rows.length;
-		const ranges = await Promise.all(
-			eventRanges(filters).map((range) => eventListQuery(partition.db, range, after, wanted, direction)),
-		);
-		rows.push(...merged(ranges, direction).slice(0, wanted));
+		const ranges = eventRanges(filters).map((range) => eventListQuery(partition.db, range, after, wanted, direction));
+		// Several ranges go to D1 in one batch: one round trip, not one per type.
+		const found =
+			ranges.length === 1
+				? await ranges[0]
+				: merged(await batchOf<Listed>(partition.db, ranges), direction).slice(0, wanted);
+		rows.push(...found);
 		if (rows.length >= limit) break;
 	}
 	return rows;
