@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { ENTITY_KINDS, UNCLASSIFIED } from "../catalog/catalog";
 import type { EntityState } from "../model";
 import { type EntityRow, fromEntityRow } from "./event-rows";
-import { batchOf } from "./rows";
+import { batchOf, mergedRanges } from "./rows";
 import { entities, entityLinks } from "./schema";
 
 export interface EntityFilters {
@@ -78,9 +78,7 @@ export async function listEntities(
 	const ranges = entityRanges(filters).map((range) => entityListQuery(db, range, after, limit));
 	// Several ranges go to D1 in one batch: one round trip, not one per kind.
 	const rows =
-		ranges.length === 1
-			? await ranges[0]
-			: inUpdatedOrder((await batchOf<EntityRow>(db, ranges)).flat()).slice(0, limit);
+		ranges.length === 1 ? await ranges[0] : inUpdatedOrder(await batchOf<EntityRow>(db, ranges)).slice(0, limit);
 	return rows.map(fromEntityRow);
 }
 
@@ -93,11 +91,9 @@ export function entityRanges(filters: EntityFilters): EntityFilters[] {
 	return ALL_KINDS.map((kind) => ({ ...filters, kind }));
 }
 
-/** Rows of several kinds' ranges, each in (updated_at, key) order, in (updated_at, kind, key) order (the sort is stable). */
-export function inUpdatedOrder<T extends { updated_at: string; kind: string }>(rows: T[]): T[] {
-	const same = (a: T, b: T) => a.updated_at === b.updated_at && a.kind === b.kind;
-	const before = (a: T, b: T) => (a.updated_at === b.updated_at ? a.kind < b.kind : a.updated_at < b.updated_at);
-	return rows.sort((a, b) => (same(a, b) ? 0 : before(a, b) ? -1 : 1));
+/** Several kinds' ranges, each in (updated_at, key) order, as one list in (updated_at, kind, key) order. */
+export function inUpdatedOrder<T extends { updated_at: string; kind: string }>(ranges: T[][]): T[] {
+	return mergedRanges(ranges, ["updated_at", "kind"]);
 }
 
 function entityConditions(f: EntityFilters): SQL[] {

@@ -10,7 +10,7 @@ import { isEntityKind, typesOfKind } from "../catalog/catalog";
 import type { EventAnomaly, RecordedResult } from "../model";
 import type { EventRow, PayloadColumnName } from "./event-rows";
 import { type History, partitionsBetween } from "./partitions";
-import { batchOf } from "./rows";
+import { batchOf, mergedRanges } from "./rows";
 import { events, NOT_ACCEPTED, UNCLASSIFIED_EVENTS } from "./schema";
 
 export interface EventFilters {
@@ -77,7 +77,10 @@ export async function listEvents(
 		const found =
 			ranges.length === 1
 				? await ranges[0]
-				: merged(await batchOf<Listed>(partition.db, ranges), direction).slice(0, wanted);
+				: mergedRanges(await batchOf<Listed>(partition.db, ranges), ["received_at", "event_id"], direction).slice(
+						0,
+						wanted,
+					);
 		rows.push(...found);
 		if (rows.length >= limit) break;
 	}
@@ -98,14 +101,6 @@ export function eventRanges(f: EventFilters): EventFilters[] {
 function narrowerThanKind(f: EventFilters): boolean {
 	const narrower = f.type ?? f.key ?? f.status ?? f.anomaly ?? (f.result === "accepted" ? undefined : f.result);
 	return narrower !== undefined;
-}
-
-function merged<T extends { received_at: string; event_id: string }>(ranges: T[][], direction: Direction): T[] {
-	if (ranges.length === 1) return ranges[0];
-	const sign = direction === "asc" ? 1 : -1;
-	const before = (a: T, b: T) =>
-		a.received_at === b.received_at ? a.event_id < b.event_id : a.received_at < b.received_at;
-	return ranges.flat().sort((a, b) => sign * (before(a, b) ? -1 : 1));
 }
 
 /** The partitions a page may still find rows in, in the page's direction. */

@@ -84,7 +84,7 @@ export async function exportPage(env: Env, kind: ExportKind, day: string, after:
 		: [pageStatement(kind, day, after, limit)];
 	const ranges = await batchOf<Row>(db, statements);
 	const rows = spec.byKind
-		? inUpdatedOrder(ranges.flat() as (Row & { updated_at: string; kind: string })[]).slice(0, limit)
+		? inUpdatedOrder(ranges as (Row & { updated_at: string; kind: string })[][]).slice(0, limit)
 		: ranges[0];
 	const last = rows[rows.length - 1];
 	const position = last

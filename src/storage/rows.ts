@@ -103,3 +103,23 @@ export async function changesOf(db: D1Database, statement: SQL): Promise<number>
 export function toQuery(statement: SQL): { sql: string; params: unknown[] } {
 	return dialect.sqlToQuery(statement);
 }
+
+/**
+ * The rows of several index ranges, each already in order, as one list in the order of these
+ * columns (`desc`: reversed). Rows equal on them keep their range's order (the sort is stable),
+ * so a range's own tie-breakers, compared by SQLite, are never compared again in JavaScript.
+ */
+export function mergedRanges<T extends Record<string, unknown>>(
+	ranges: T[][],
+	columns: (keyof T)[],
+	direction: "asc" | "desc" = "asc",
+): T[] {
+	const sign = direction === "asc" ? 1 : -1;
+	const compare = (a: T, b: T) => {
+		for (const column of columns) {
+			if (a[column] !== b[column]) return sign * (String(a[column]) < String(b[column]) ? -1 : 1);
+		}
+		return 0;
+	};
+	return ranges.flat().sort(compare);
+}
