@@ -33,8 +33,9 @@ export default defineConfig(async () => {
 							compatibilityDate: "2026-11-01",
 						},
 					],
-					// A second history database, for the partitioned history's prototype (HISTORY_PARTITIONS).
-					d1Databases: ["HISTORY_ARCHIVE"],
+					// A second history database, for the partitioned history's prototype (HISTORY_PARTITIONS),
+					// and one migrated step by step by its test, to upgrade a history that holds rows.
+					d1Databases: ["HISTORY_ARCHIVE", "UPGRADED_HISTORY"],
 					outboundService: "partner",
 					serviceBindings: { PARTNER: "partner" },
 					// The consumers of wrangler.toml, with a shorter batch wait so tests run quickly, and fewer

@@ -30,12 +30,19 @@ let windowStartedAt = 0;
 let rejectionsInWindow = 0;
 let flushing: Promise<void> | null = null;
 
+/**
+ * Receipts are keyed by (received_at, id): ids count up from a random start per isolate, so the
+ * receipts of one millisecond list in the order this isolate took them, and isolates never collide.
+ */
+let lastId = Math.floor(Math.random() * 2 ** 48);
+const nextId = () => ++lastId;
+
 /** Returns the promise of the write that will hold this receipt, for `waitUntil`. */
 export function keepReceipt(db: D1Database, receipt: Receipt): Promise<void> {
 	if (receipt.outcome === "rejected" && !withinRejectionBudget()) {
 		fold(receipt);
 	} else {
-		pending.push(receipt);
+		pending.push({ ...receipt, id: nextId() });
 	}
 	// The request that fills the buffer writes it, in its own context: a Worker may not do I/O
 	// on behalf of another request, so it cannot wake the flush an earlier request scheduled.
@@ -77,6 +84,7 @@ async function writePending(db: D1Database): Promise<void> {
 	const at = new Date().toISOString();
 	for (const [reason, { count, ips, digests }] of folded) {
 		rows.push({
+			id: nextId(),
 			received_at: at,
 			outcome: "suppressed",
 			reason,

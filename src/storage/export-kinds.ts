@@ -60,7 +60,7 @@ export function pageStatement(
 	const inDay = sql`${column(time)} >= ${start} AND ${column(time)} < ${end}`;
 	if (entityKind !== undefined) {
 		const from = after ? sql` AND ${afterInKind(entityKind, after as [string, string, string])}` : sql``;
-		return sql`SELECT rowid AS "_rowid", * FROM ${table} WHERE ${entities.kind} = ${entityKind} AND ${inDay}${from}
+		return sql`SELECT * FROM ${table} WHERE ${entities.kind} = ${entityKind} AND ${inDay}${from}
 			ORDER BY ${entities.updated_at}, ${entities.key} LIMIT ${limit}`;
 	}
 	const keys = [time, ...order].map(column);
@@ -70,7 +70,9 @@ export function pageStatement(
 				sql`, `,
 			)})`
 		: sql``;
-	return sql`SELECT rowid AS "_rowid", * FROM ${table} WHERE ${inDay}${from}
+	// Tables WITHOUT ROWID (entities, receipts) have none to select.
+	const rowid = order.includes("rowid") ? sql`rowid AS "_rowid", ` : sql``;
+	return sql`SELECT ${rowid}* FROM ${table} WHERE ${inDay}${from}
 		ORDER BY ${sql.join(keys, sql`, `)} LIMIT ${limit}`;
 }
 

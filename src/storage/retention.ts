@@ -34,13 +34,21 @@ export interface KeptRows {
 	table: SQLiteTable;
 	/** An indexed time column: rows older than the period go. */
 	time: SQLiteColumn;
+	/** The primary key of a table WITHOUT ROWID (receipts); others are deleted by rowid. */
+	key?: SQLiteColumn[];
 	/** Only rows that may go at all, given the cutoff (alerts resolved before it). */
 	only?: (cutoff: string) => ReturnType<typeof sql>;
 	days: (settings: ReturnType<typeof settingsOf>) => number;
 }
 
 export const RETAINED: Kept[] = [
-	{ name: "receipts", table: receipts, time: receipts.received_at, days: (s) => s.RECEIPTS_RETENTION_DAYS },
+	{
+		name: "receipts",
+		table: receipts,
+		time: receipts.received_at,
+		key: [receipts.received_at, receipts.id],
+		days: (s) => s.RECEIPTS_RETENTION_DAYS,
+	},
 	{
 		name: "delivery_attempts",
 		table: deliveryAttempts,
@@ -68,7 +76,8 @@ export const RETAINED: Kept[] = [
 /** `DELETE … WHERE rowid IN (SELECT rowid … ORDER BY time LIMIT n)`: one bounded batch. */
 export function purgeStatement(kind: KeptRows, cutoff: string, limit = BATCH) {
 	const only = kind.only ? sql` AND ${kind.only(cutoff)}` : sql``;
-	return sql`DELETE FROM ${kind.table} WHERE rowid IN (SELECT rowid FROM ${kind.table} WHERE ${kind.time} < ${cutoff}${only} ORDER BY ${kind.time} LIMIT ${limit})`;
+	const key = kind.key ? sql.join(kind.key, sql`, `) : sql`rowid`;
+	return sql`DELETE FROM ${kind.table} WHERE (${key}) IN (SELECT ${key} FROM ${kind.table} WHERE ${kind.time} < ${cutoff}${only} ORDER BY ${kind.time} LIMIT ${limit})`;
 }
 
 export const retention: Sweep = {

@@ -187,10 +187,11 @@ describe("keyset pagination", () => {
 	it("walks the receipts of a time window without gaps or repeats", async () => {
 		const times = instants("2205-01-01T00:00:00.000Z", 300, 6);
 		const insert = env.HISTORY.prepare(
-			"INSERT INTO receipts (received_at, outcome, reason, body_size) VALUES (?, 'rejected', ?, 0)",
+			"INSERT INTO receipts (id, received_at, outcome, reason, body_size) VALUES (?, ?, 'rejected', ?, 0)",
 		);
 		const marker = crypto.randomUUID();
-		await env.HISTORY.batch(times.map((t, i) => insert.bind(t, `${marker}-${i}`)));
+		// Six receipts per instant, their ids counting up as the ingress gives them.
+		await env.HISTORY.batch(times.map((t, i) => insert.bind(i + 1, t, `${marker}-${i}`)));
 		const { rows } = await walk<{ reason: string; id: number }>(
 			`/v1/receipts?outcome=rejected&since=2205-01-01T00:00:00Z&until=2205-01-02T00:00:00Z&limit=23`,
 		);

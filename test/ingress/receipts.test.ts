@@ -29,8 +29,11 @@ type Receipt = {
 };
 
 async function receiptsFrom(ip: string) {
-	return (await env.HISTORY.prepare("SELECT * FROM receipts WHERE client_ip = ? ORDER BY id").bind(ip).all<Receipt>())
-		.results;
+	return (
+		await env.HISTORY.prepare("SELECT * FROM receipts WHERE client_ip = ? ORDER BY received_at, id")
+			.bind(ip)
+			.all<Receipt>()
+	).results;
 }
 
 describe("the ingress audit trail", () => {

@@ -70,8 +70,8 @@ describe("multi-row inserts", () => {
 			env.HISTORY,
 			insertRows(
 				receipts,
-				[{ ...receipt(2, marker), id: 9_000_001 }],
-				sql`ON CONFLICT (id) DO UPDATE SET count = count + 1`,
+				[{ ...receipt(1, marker), body_size: 2, id: 9_000_001 }],
+				sql`ON CONFLICT (received_at, id) DO UPDATE SET count = count + 1`,
 			),
 		);
 		const row = await env.HISTORY.prepare("SELECT body_size, count FROM receipts WHERE id = 9000001").first();
