@@ -321,3 +321,46 @@ describe("self-healing: a ledger owes each event until the history confirms it",
 		expect(await historyRows([answer.event_id], 15_000)).toHaveLength(1);
 	});
 });
+
+describe("the ledger's rows written", () => {
+	/** The rows written by every statement of this ledger matching `statement`, from now on. */
+	async function rowsWrittenBy(entity: string, statement: RegExp) {
+		return runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) => {
+			const counted = { rows: 0 };
+			const sql = state.storage.sql;
+			const exec = sql.exec.bind(sql);
+			sql.exec = ((query: string, ...bindings: unknown[]) => {
+				const cursor = exec(query, ...bindings);
+				if (statement.test(query)) counted.rows += cursor.rowsWritten;
+				return cursor;
+			}) as typeof sql.exec;
+			return counted;
+		});
+	}
+
+	it("records an event as one row, no index entry, and still knows its resend", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		const counted = await rowsWrittenBy(entity, /^INSERT INTO events/);
+		const first = eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" });
+		expect((await deliverOk(first)).result).toBe("accepted");
+		expect(counted.rows).toBe(1);
+		expect((await deliverOk(first)).result).toBe("duplicate");
+		expect(counted.rows).toBe(1);
+	});
+
+	it("keeps deduplicating in a ledger written before, whose events have a UNIQUE index on event_id", async () => {
+		const key = crypto.randomUUID();
+		const entity = `payment_batch:${key}`;
+		await runInDurableObject(ledgerOf(entity), (_: EntityLedger, state) => {
+			state.storage.sql.exec(`CREATE TABLE events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE,
+				unsent INTEGER, record TEXT NOT NULL, payload TEXT NOT NULL)`);
+		});
+		const counted = await rowsWrittenBy(entity, /^INSERT INTO events/);
+		const body = eventBody({ type: "settlement.payment_batch_status_change", key, status: "paid" });
+		const { event_id } = await deliverOk(body);
+		expect((await deliverOk(body)).result).toBe("duplicate");
+		expect(counted.rows).toBe(2);
+		expect(await historyRows([event_id], 15_000)).toHaveLength(1);
+	});
+});
