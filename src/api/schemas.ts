@@ -128,7 +128,9 @@ export const OUTCOMES = [...RESULTS, "rejected", "suppressed"] as const;
 
 export const receiptSchema = z
 	.object({
-		id: z.number().int(),
+		id: z.number().int().openapi({
+			description: "With `received_at`, the receipt's key: orders receipts of the same millisecond, not a sequence.",
+		}),
 		received_at: time,
 		outcome: z
 			.enum(OUTCOMES)

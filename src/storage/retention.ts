@@ -73,7 +73,7 @@ export const RETAINED: Kept[] = [
 	},
 ];
 
-/** `DELETE … WHERE rowid IN (SELECT rowid … ORDER BY time LIMIT n)`: one bounded batch. */
+/** `DELETE … WHERE rowid IN (SELECT rowid … ORDER BY time LIMIT n)` (the key for receipts): one bounded batch. */
 export function purgeStatement(kind: KeptRows, cutoff: string, limit = BATCH) {
 	const only = kind.only ? sql` AND ${kind.only(cutoff)}` : sql``;
 	const key = kind.key ? sql.join(kind.key, sql`, `) : sql`rowid`;

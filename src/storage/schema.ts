@@ -14,13 +14,6 @@ export const NOT_ACCEPTED = {
 	receipts: sql.raw("outcome <> 'accepted'"),
 };
 
-/**
- * `entities`, `entity_links` and `receipts` are WITHOUT ROWID tables (migration 0018): the rows
- * are kept in their primary key's B-tree, so the key costs no index entry of its own (a billed
- * row written per new row). drizzle-kit does not model WITHOUT ROWID: a rebuild it generates for
- * one of these tables must keep the clause (test/storage/rows-written.test.ts would fail).
- */
-
 /** Events of types outside the catalog, the only kind without types to list it by (partial index, as above). */
 export const UNCLASSIFIED_EVENTS = sql.raw(`entity_kind = '${UNCLASSIFIED}'`);
 
@@ -71,6 +64,13 @@ export const events = sqliteTable(
 	],
 );
 
+/**
+ * `entities`, `entity_links` and `receipts` are WITHOUT ROWID tables (migration 0018): the rows
+ * are kept in their primary key's B-tree, so the key costs no index entry of its own (a billed
+ * row written per new row). drizzle-kit does not model WITHOUT ROWID: a rebuild it generates for
+ * one of these tables must keep the clause (test/storage/rows-written.test.ts and
+ * migrations.test.ts would fail).
+ */
 export const entities = sqliteTable(
 	"entities",
 	{
