@@ -1,22 +1,16 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { counters } from "../../bench/meters/counters";
+import { meteredD1 } from "../../bench/meters/d1";
 import { insertReceipts, type NewReceiptRow } from "../../src/storage/receipts";
 import { inOneBatch, insertRows } from "../../src/storage/rows";
 import { entities, entityLinks } from "../../src/storage/schema";
 
-/** The real history, with the rows D1 reports written (each index entry is one, billed) added up. */
+/** The real history through the bench's D1 meter: the rows D1 reports written (each index entry is one, billed). */
 function metered(db: D1Database) {
-	const counted = { written: 0 };
-	const batch = async <T>(statements: D1PreparedStatement[]) => {
-		const results = await db.batch<T>(statements);
-		for (const result of results) counted.written += result.meta.rows_written;
-		return results;
-	};
-	return {
-		db: new Proxy(db, { get: (target, name) => (name === "batch" ? batch : Reflect.get(target, name)) }),
-		counted,
-	};
+	const before = counters.d1_rows_written;
+	return { db: meteredD1(db), written: () => counters.d1_rows_written - before };
 }
 
 const receipt = (outcome: NewReceiptRow["outcome"]): NewReceiptRow => ({
@@ -34,9 +28,9 @@ describe("the rows written per row of the history (what D1 bills)", () => {
 	] as const)(
 		"writes an %s receipt as %i row(s): the table is kept in (received_at, id) order",
 		async (outcome, rows) => {
-			const { db, counted } = metered(env.HISTORY);
+			const { db, written } = metered(env.HISTORY);
 			await insertReceipts(db, [receipt(outcome)]);
-			expect(counted.written).toBe(rows);
+			expect(written()).toBe(rows);
 		},
 	);
 
@@ -61,7 +55,7 @@ describe("the rows written per row of the history (what D1 bills)", () => {
 
 	it("writes a new entity as its row and two index entries, and a link as its row and one", async () => {
 		const key = crypto.randomUUID();
-		const { db, counted } = metered(env.HISTORY);
+		const { db, written } = metered(env.HISTORY);
 		const entity = {
 			kind: "asset",
 			key,
@@ -73,13 +67,13 @@ describe("the rows written per row of the history (what D1 bills)", () => {
 			anomalies: "[]",
 		};
 		await inOneBatch(db, insertRows(entities, [entity]));
-		expect(counted.written).toBe(3);
+		expect(written()).toBe(3);
 		await inOneBatch(db, insertRows(entityLinks, [{ related: `assignment:${key}`, kind: "asset", key }]));
-		expect(counted.written).toBe(5);
+		expect(written()).toBe(5);
 		await inOneBatch(
 			db,
 			insertRows(entityLinks, [{ related: `assignment:${key}`, kind: "asset", key }], sql`ON CONFLICT DO NOTHING`),
 		);
-		expect(counted.written).toBe(5);
+		expect(written()).toBe(5);
 	});
 });
